@@ -1,0 +1,157 @@
+package io.highwater;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.highwater.actualizer.RecordsActualizerVerticle;
+import io.highwater.cluster.ClusterView;
+import io.highwater.cluster.HazelcastSetup;
+import io.highwater.cluster.LocalFirstCodec;
+import io.highwater.cluster.Ownership;
+import io.highwater.cluster.PartitionId;
+import io.highwater.config.HighwaterConfig;
+import io.highwater.coordinator.ConsistencyMap;
+import io.highwater.coordinator.CoordinatorClient;
+import io.highwater.coordinator.CoordinatorVerticle;
+import io.highwater.cp.AppendRequest;
+import io.highwater.cp.CommandProcessorVerticle;
+import io.highwater.cp.Outcome;
+import io.highwater.cp.OutcomeJson;
+import io.highwater.cp.RecordsApplied;
+import io.highwater.http.HttpVerticle;
+import io.highwater.http.Readiness;
+import io.highwater.storage.Catalog;
+import io.highwater.storage.Database;
+import io.highwater.storage.EmbeddedPostgres;
+import io.highwater.storage.EventLog;
+import io.highwater.storage.RecordStore;
+import io.highwater.storage.RecordsCache;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Highwater node: its Hazelcast member and clustered Vert.x, its database, and the verticles of
+ * every partition it owns (coordinator, records actualizer, command processor) behind the HTTP API.
+ */
+public final class Highwater {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Highwater.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Optional<EmbeddedPostgres> embedded;
+  private final Database database;
+  private final int httpPort;
+
+  private Highwater(Vertx vertx, HazelcastInstance hazelcast, Optional<EmbeddedPostgres> embedded, Database database, int httpPort) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.embedded = embedded;
+    this.database = database;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts a node; the future completes once it serves HTTP and has recovered its partitions. */
+  public static Future<Highwater> start(HighwaterConfig config) {
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
+    return Vertx.builder()
+        .with(new VertxOptions())
+        .withClusterManager(clusterManager)
+        .buildClustered()
+        .compose(vertx -> startOn(vertx, clusterManager.getHazelcastInstance(), config)
+            .recover(failure -> vertx.close().compose(v -> Future.failedFuture(failure))));
+  }
+
+  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
+    registerCodecs(vertx.eventBus());
+    return vertx.executeBlocking(() -> embeddedIfNeeded(config)).compose(embedded -> {
+      String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
+      return Database.open(vertx, url, config.postgres().poolSize())
+          .compose(db -> deploy(vertx, hazelcast, config, db)
+              .map(port -> {
+                LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
+                    config.http().host(), port, db.describe(), embedded.isPresent() ? " (embedded)" : "",
+                    config.cluster().name(), config.cluster().host(), config.cluster().port());
+                return new Highwater(vertx, hazelcast, embedded, db, port);
+              }));
+    });
+  }
+
+  private static Optional<EmbeddedPostgres> embeddedIfNeeded(HighwaterConfig config) {
+    if (config.postgres().url().isPresent()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(EmbeddedPostgres.start(config.dataDir(), config.postgres().embeddedPort()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Future<Integer> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db) {
+    Catalog catalog = new Catalog(db.pool());
+    ClusterView cluster = new ClusterView(hazelcast);
+    Readiness readiness = new Readiness();
+    ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
+    EventLog log = new EventLog(db.pool());
+    RecordStore records = new RecordStore(db.pool());
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
+    return apps
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness),
+            new DeploymentOptions().setInstances(instances)))
+        .compose(v -> {
+          List<Future<?>> partitions = new ArrayList<>();
+          for (PartitionId partition : config.partitions()) {
+            CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition);
+            RecordsCache cache = new RecordsCache(vertx, partition);
+            partitions.add(catalog.claim(partition, cluster.localMemberId())
+                .compose(epoch -> {
+                  cluster.owned(new Ownership(partition, cluster.localMemberId(), epoch));
+                  return vertx.deployVerticle(new CoordinatorVerticle(partition, consistency));
+                })
+                .compose(id -> vertx.deployVerticle(new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records())))
+                .compose(id -> vertx.deployVerticle(new CommandProcessorVerticle(partition, log, records, cache, coordinator, config.commandProcessor()))));
+          }
+          return Future.all(partitions);
+        })
+        .map(v -> {
+          readiness.markRecovered();
+          return config.http().port();
+        });
+  }
+
+  private static void registerCodecs(EventBus eventBus) {
+    eventBus.registerDefaultCodec(AppendRequest.class,
+        new LocalFirstCodec<>("highwater.append", AppendRequest::toJson, AppendRequest::fromJson));
+    eventBus.codecSelector(body -> body instanceof Outcome ? "highwater.outcome" : null);
+    eventBus.registerCodec(new LocalFirstCodec<Outcome>("highwater.outcome", OutcomeJson::encode, OutcomeJson::decode));
+    eventBus.registerDefaultCodec(RecordsApplied.class,
+        new LocalFirstCodec<>("highwater.records.applied", RecordsApplied::toJson, RecordsApplied::fromJson));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Stops gracefully: verticles first (the actualizers flush), then the cluster member and the database. */
+  public Future<Void> stop() {
+    return vertx.close().eventually(() -> {
+      embedded.ifPresent(EmbeddedPostgres::close);
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,27 @@
+package io.highwater.cluster;
+
+/** Event-bus addresses, one family per role, each per app partition. */
+public final class Addresses {
+
+  private Addresses() {}
+
+  /** The command processor that appends to the partition's log. */
+  public static String commandProcessor(PartitionId id) {
+    return "highwater.cp." + id.key();
+  }
+
+  /** The consistency coordinator that takes the partition's reports. */
+  public static String coordinator(PartitionId id) {
+    return "highwater.coordinator." + id.key();
+  }
+
+  /** Published by the coordinator whenever a watermark of the partition moves. */
+  public static String watermarks(PartitionId id) {
+    return "highwater.watermarks." + id.key();
+  }
+
+  /** The command processor tells the records actualizer which records it changed (local only). */
+  public static String recordsApplied(PartitionId id) {
+    return "highwater.records.applied." + id.key();
+  }
+}

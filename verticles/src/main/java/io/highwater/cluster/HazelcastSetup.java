@@ -1,0 +1,46 @@
+package io.highwater.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import io.highwater.config.HighwaterConfig;
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Builds the Hazelcast member configuration: {@code conf/hazelcast.xml} plus the cluster settings. */
+public final class HazelcastSetup {
+
+  /** The member attribute that tells other members where this node serves HTTP. */
+  public static final String HTTP_ATTRIBUTE = "highwater.http";
+
+  private HazelcastSetup() {}
+
+  public static Config config(HighwaterConfig config) {
+    Path xml = config.confDir().resolve(config.cluster().hazelcastConfig());
+    Config hazelcast;
+    try {
+      hazelcast = new XmlConfigBuilder(xml.toString()).build();
+    } catch (FileNotFoundException e) {
+      throw new UncheckedIOException("cannot read " + xml.toAbsolutePath(), e);
+    }
+    HighwaterConfig.Cluster cluster = config.cluster();
+    hazelcast.setClusterName(cluster.name());
+    NetworkConfig network = hazelcast.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    network.setPublicAddress(cluster.host() + ":" + cluster.port());
+    JoinConfig join = network.getJoin();
+    List<String> members = cluster.members().isEmpty() ? List.of(cluster.host() + ":" + cluster.port()) : cluster.members();
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    hazelcast.getMemberAttributeConfig().setAttribute(HTTP_ATTRIBUTE, advertisedHttp(config));
+    return hazelcast;
+  }
+
+  private static String advertisedHttp(HighwaterConfig config) {
+    String host = "0.0.0.0".equals(config.http().host()) ? config.cluster().host() : config.http().host();
+    return host + ":" + config.http().port();
+  }
+}

@@ -1,0 +1,66 @@
+package io.highwater.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Loads {@code config.json} from the configuration directory and applies the environment
+ * overrides ({@code HIGHWATER_*}), which win over the file.
+ */
+public final class ConfigLoader {
+
+  public static final String CONF_DIR_PROPERTY = "highwater.conf.dir";
+
+  private ConfigLoader() {}
+
+  /** The configuration directory: {@code HIGHWATER_CONF_DIR}, the system property, or {@code conf}. */
+  public static Path confDir(Map<String, String> env) {
+    String dir = env.getOrDefault("HIGHWATER_CONF_DIR", System.getProperty(CONF_DIR_PROPERTY, "conf"));
+    return Path.of(dir);
+  }
+
+  public static HighwaterConfig load(Map<String, String> env) {
+    Path confDir = confDir(env);
+    Path file = confDir.resolve("config.json");
+    try {
+      JsonObject json = new JsonObject(Files.readString(file));
+      return HighwaterConfig.fromJson(applyEnvironment(json, env), confDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
+    }
+  }
+
+  /** Returns a copy of {@code json} with the environment's overrides applied. */
+  public static JsonObject applyEnvironment(JsonObject json, Map<String, String> env) {
+    JsonObject out = json.copy();
+    override(env, "HIGHWATER_HTTP_HOST", v -> out.getJsonObject("http").put("host", v));
+    override(env, "HIGHWATER_HTTP_PORT", v -> out.getJsonObject("http").put("port", Integer.parseInt(v)));
+    override(env, "HIGHWATER_DATA_DIR", v -> out.put("dataDir", v));
+    override(env, "HIGHWATER_PG_URL", v -> out.getJsonObject("postgres").put("url", v));
+    override(env, "HIGHWATER_PG_POOL_SIZE", v -> out.getJsonObject("postgres").put("poolSize", Integer.parseInt(v)));
+    override(env, "HIGHWATER_CLUSTER_NAME", v -> out.getJsonObject("cluster").put("name", v));
+    override(env, "HIGHWATER_CLUSTER_HOST", v -> out.getJsonObject("cluster").put("host", v));
+    override(env, "HIGHWATER_CLUSTER_PORT", v -> out.getJsonObject("cluster").put("port", Integer.parseInt(v)));
+    override(env, "HIGHWATER_CLUSTER_MEMBERS", v -> out.getJsonObject("cluster").put("members",
+        new JsonArray(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())));
+    override(env, "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("records").put("flushIntervalMs", Long.parseLong(v)));
+    return out;
+  }
+
+  private static void override(Map<String, String> env, String name, java.util.function.Consumer<String> apply) {
+    String value = env.get(name);
+    if (value != null && !value.isBlank()) {
+      try {
+        apply.accept(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + ": expected a number, got '" + value + "'", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.highwater.config;
+
+import io.highwater.cluster.PartitionId;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the server reads from {@code conf/config.json} after environment overrides. */
+public record HighwaterConfig(
+    Http http,
+    Path dataDir,
+    Postgres postgres,
+    Cluster cluster,
+    CommandProcessor commandProcessor,
+    Records records,
+    Reads reads,
+    Limits limits,
+    Map<String, AppConfig> apps,
+    Path confDir) {
+
+  public record Http(String host, int port) {}
+
+  /** {@code url} empty: start the embedded PostgreSQL under the data directory. */
+  public record Postgres(Optional<String> url, int poolSize, int embeddedPort) {}
+
+  public record Cluster(String name, String host, int port, List<String> members, String hazelcastConfig) {}
+
+  public record CommandProcessor(int maxGroupEvents, int maxQueuedBatches, long requestTimeoutMs) {}
+
+  public record Records(long flushIntervalMs, int bundleSize) {}
+
+  public record Reads(long defaultTimeoutMs, long maxTimeoutMs) {}
+
+  public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit) {}
+
+  /** Every partition of every app. */
+  public List<PartitionId> partitions() {
+    return apps.values().stream().flatMap(app -> app.partitionIds().stream()).toList();
+  }
+
+  public Optional<AppConfig> app(String name) {
+    return Optional.ofNullable(apps.get(name));
+  }
+
+  /** Reads the JSON document; every key must be present (conf/config.json holds every default). */
+  public static HighwaterConfig fromJson(JsonObject json, Path confDir) {
+    JsonObject http = json.getJsonObject("http");
+    JsonObject pg = json.getJsonObject("postgres");
+    JsonObject cluster = json.getJsonObject("cluster");
+    JsonObject cp = json.getJsonObject("commandProcessor");
+    JsonObject records = json.getJsonObject("records");
+    JsonObject reads = json.getJsonObject("reads");
+    JsonObject limits = json.getJsonObject("limits");
+    Map<String, AppConfig> apps = new LinkedHashMap<>();
+    json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
+    return new HighwaterConfig(
+        new Http(http.getString("host"), http.getInteger("port")),
+        Path.of(json.getString("dataDir")),
+        new Postgres(
+            Optional.ofNullable(pg.getString("url")).filter(s -> !s.isBlank()),
+            pg.getInteger("poolSize"),
+            pg.getInteger("embeddedPort")),
+        new Cluster(
+            cluster.getString("name"),
+            cluster.getString("host"),
+            cluster.getInteger("port"),
+            cluster.getJsonArray("members").stream().map(Object::toString).toList(),
+            cluster.getString("hazelcastConfig")),
+        new CommandProcessor(cp.getInteger("maxGroupEvents"), cp.getInteger("maxQueuedBatches"), cp.getLong("requestTimeoutMs")),
+        new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
+        new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs")),
+        new Limits(
+            limits.getInteger("maxEvents"),
+            limits.getInteger("maxBodyBytes"),
+            limits.getInteger("defaultStreamLimit"),
+            limits.getInteger("maxStreamLimit")),
+        Map.copyOf(apps),
+        confDir);
+  }
+}

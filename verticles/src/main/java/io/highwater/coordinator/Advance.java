@@ -1,0 +1,55 @@
+package io.highwater.coordinator;
+
+import io.vertx.core.json.JsonObject;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One report to the coordinator: any of the command processor's offset, cache offsets and storage
+ * offsets per entity. The seed's commit calls are each one of these.
+ */
+public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage) implements Serializable {
+
+  public Advance {
+    cache = Map.copyOf(cache);
+    storage = Map.copyOf(storage);
+  }
+
+  public static Advance cpOffset(long offset) {
+    return new Advance(offset, Map.of(), Map.of());
+  }
+
+  public static Advance cache(String entity, long offset) {
+    return new Advance(0, Map.of(entity, offset), Map.of());
+  }
+
+  public static Advance storage(String entity, long offset) {
+    return new Advance(0, Map.of(), Map.of(entity, offset));
+  }
+
+  static Advance of(PartitionConsistency state) {
+    Map<String, Long> cache = new HashMap<>();
+    Map<String, Long> storage = new HashMap<>();
+    state.entities().forEach((entity, w) -> {
+      cache.put(entity, w.cache());
+      storage.put(entity, w.storage());
+    });
+    return new Advance(state.cpOffset(), cache, storage);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("cpOffset", cpOffset)
+        .put("cache", new JsonObject(new HashMap<>(cache)))
+        .put("storage", new JsonObject(new HashMap<>(storage)));
+  }
+
+  public static Advance fromJson(JsonObject json) {
+    Map<String, Long> cache = new HashMap<>();
+    Map<String, Long> storage = new HashMap<>();
+    json.getJsonObject("cache").forEach(e -> cache.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    json.getJsonObject("storage").forEach(e -> storage.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    return new Advance(json.getLong("cpOffset"), cache, storage);
+  }
+}

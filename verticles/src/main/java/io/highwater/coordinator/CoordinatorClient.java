@@ -1,0 +1,55 @@
+package io.highwater.coordinator;
+
+import io.highwater.cluster.Addresses;
+import io.highwater.cluster.PartitionId;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The coordinator as its reporters and readers see it: commits travel over the event bus to the
+ * partition's coordinator verticle; questions go straight to the cluster-wide map.
+ */
+public final class CoordinatorClient implements ConsistencyCoordinator {
+
+  private final EventBus eventBus;
+  private final ConsistencyMap map;
+  private final PartitionId partition;
+
+  public CoordinatorClient(EventBus eventBus, ConsistencyMap map, PartitionId partition) {
+    this.eventBus = eventBus;
+    this.map = map;
+    this.partition = partition;
+  }
+
+  @Override
+  public Future<PartitionConsistency> commitCacheConsistency(String entity, long offset) {
+    return commit(Advance.cache(entity, offset));
+  }
+
+  @Override
+  public Future<PartitionConsistency> commitStorageConsistency(String entity, long offset) {
+    return commit(Advance.storage(entity, offset));
+  }
+
+  @Override
+  public Future<Watermark> entityConsistency(String entity) {
+    return map.get(partition).map(state -> state.entity(entity));
+  }
+
+  @Override
+  public Future<PartitionConsistency> commitCpOffset(long offset) {
+    return commit(Advance.cpOffset(offset));
+  }
+
+  @Override
+  public Future<Long> cpOffset() {
+    return map.get(partition).map(PartitionConsistency::cpOffset);
+  }
+
+  @Override
+  public Future<PartitionConsistency> commit(Advance report) {
+    return eventBus.<JsonObject>request(Addresses.coordinator(partition), report.toJson())
+        .map(reply -> PartitionConsistency.fromJson(reply.body()));
+  }
+}

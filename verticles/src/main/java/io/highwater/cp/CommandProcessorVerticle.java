@@ -1,0 +1,216 @@
+package io.highwater.cp;
+
+import io.highwater.cluster.Addresses;
+import io.highwater.cluster.PartitionId;
+import io.highwater.config.HighwaterConfig;
+import io.highwater.coordinator.Advance;
+import io.highwater.coordinator.ConsistencyCoordinator;
+import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.event.AggregateKey;
+import io.highwater.event.Event;
+import io.highwater.event.StoredEvent;
+import io.highwater.storage.EventLog;
+import io.highwater.storage.RecordState;
+import io.highwater.storage.RecordStore;
+import io.highwater.storage.RecordsCache;
+import io.highwater.storage.StreamFilter;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command processor of one app partition (seed 000, 001): the only writer of its log. Batches
+ * that arrive while a commit is in flight wait and are committed together in the next statement
+ * (group commit), each still atomic and conflict-checked in arrival order. After the commit it
+ * applies the records to the cache, tells the records actualizer, and reports its offset and the
+ * records' cache watermark to the coordinator before it answers.
+ */
+public final class CommandProcessorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandProcessorVerticle.class);
+  /** Events read per query while the cache is rebuilt from the log. */
+  private static final int RECOVERY_PAGE = 5_000;
+
+  private record Pending(AppendRequest request, Message<AppendRequest> message) {}
+
+  private final PartitionId partition;
+  private final EventLog log;
+  private final RecordStore recordStore;
+  private final RecordsCache cache;
+  private final ConsistencyCoordinator coordinator;
+  private final HighwaterConfig.CommandProcessor config;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
+  private MessageConsumer<AppendRequest> consumer;
+  private boolean committing;
+  /** The offset the next event takes; every event before it is durable and in the cache. */
+  private long nextOffset;
+
+  public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
+      ConsistencyCoordinator coordinator, HighwaterConfig.CommandProcessor config) {
+    this.partition = partition;
+    this.log = log;
+    this.recordStore = recordStore;
+    this.cache = cache;
+    this.coordinator = coordinator;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    return recordStore.checkpoint(partition, PartitionConsistency.RECORDS)
+        .compose(this::catchUp)
+        .compose(v -> {
+          LOG.info("Command processor {} recovered at offset {}", partition, nextOffset - 1);
+          consumer = vertx.eventBus().consumer(Addresses.commandProcessor(partition), this::onAppend);
+          return consumer.completion();
+        });
+  }
+
+  private void onAppend(Message<AppendRequest> message) {
+    if (queue.size() >= config.maxQueuedBatches()) {
+      message.reply(new Outcome.Unavailable("partition " + partition + " is overloaded; retry later"));
+      return;
+    }
+    queue.add(new Pending(message.body(), message));
+    drain();
+  }
+
+  private void drain() {
+    if (committing || queue.isEmpty()) {
+      return;
+    }
+    committing = true;
+    List<Pending> group = new ArrayList<>();
+    int events = 0;
+    while (!queue.isEmpty() && (group.isEmpty() || events + queue.peek().request().batch().events().size() <= config.maxGroupEvents())) {
+      Pending next = queue.poll();
+      events += next.request().batch().events().size();
+      group.add(next);
+    }
+    commit(group).onComplete(done -> {
+      committing = false;
+      drain();
+    });
+  }
+
+  /** Plans, writes and applies one group; every batch of it gets exactly one reply. */
+  private Future<Void> commit(List<Pending> group) {
+    Set<AggregateKey> aggregates = new LinkedHashSet<>();
+    Set<String> ids = new LinkedHashSet<>();
+    long minBase = Long.MAX_VALUE;
+    boolean effects = false;
+    for (Pending p : group) {
+      minBase = Math.min(minBase, p.request().batch().baseOffset());
+      for (Event e : p.request().batch().events()) {
+        if (e.isAction()) {
+          aggregates.add(new AggregateKey(p.request().ws(), e.action().aggregate()));
+        } else {
+          effects = true;
+        }
+        e.idIfAny().ifPresent(ids::add);
+      }
+    }
+    Future<List<EventLog.Touch>> touches = log.touching(partition, aggregates, minBase);
+    Future<List<EventLog.Link>> links = effects ? log.links(partition, aggregates) : Future.succeededFuture(List.of());
+    Future<List<StoredEvent>> repeats = log.byIds(partition, ids);
+    Future<Map<AggregateKey, RecordState>> bases = bases(aggregates);
+    return Future.all(touches, links, repeats, bases)
+        .compose(found -> {
+          History history = new History();
+          touches.result().forEach(t -> history.addStoredTouch(t.aggregate(), t.event()));
+          links.result().forEach(l -> history.link(l.aggregate(), l.trigger()));
+          repeats.result().forEach(history::addStoredId);
+          GroupPlan plan = new GroupPlan(partition.partition(), nextOffset, history);
+          List<Outcome> outcomes = group.stream().map(p -> plan.add(p.request().ws(), p.request().batch())).toList();
+          if (plan.accepted().isEmpty()) {
+            return Future.succeededFuture(outcomes);
+          }
+          return log.append(partition, plan.accepted())
+              .compose(v -> {
+                nextOffset = plan.nextOffset();
+                return apply(plan.accepted(), bases.result());
+              })
+              .map(outcomes);
+        })
+        .onSuccess(outcomes -> {
+          for (int i = 0; i < group.size(); i++) {
+            group.get(i).message().reply(outcomes.get(i));
+          }
+        })
+        .recover(failure -> {
+          LOG.warn("Group commit on {} failed; the group is answered unavailable", partition, failure);
+          Outcome unavailable = new Outcome.Unavailable("storage unavailable: " + failure.getMessage());
+          group.forEach(p -> p.message().reply(unavailable));
+          // The statement may have committed before the failure reached us: re-read the log.
+          return catchUp(nextOffset - 1).otherwiseEmpty().map(List.<Outcome>of());
+        })
+        .mapEmpty();
+  }
+
+  /** Folds the events into the records cache, tells the actualizer, and reports to the coordinator. */
+  private Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases) {
+    Map<AggregateKey, RecordState> changed = new LinkedHashMap<>();
+    for (StoredEvent stored : events) {
+      Event event = stored.event();
+      if (event.isAction()) {
+        AggregateKey key = new AggregateKey(stored.ws(), event.action().aggregate());
+        RecordState base = changed.containsKey(key) ? changed.get(key) : bases.get(key);
+        changed.put(key, RecordState.fold(base, event.action().patch(), stored.offset()));
+      }
+    }
+    changed.forEach(cache::put);
+    long last = events.get(events.size() - 1).offset();
+    vertx.eventBus().send(Addresses.recordsApplied(partition), new RecordsApplied(last, List.copyOf(changed.keySet())), localOnly);
+    return coordinator.commit(new Advance(last, Map.of(PartitionConsistency.RECORDS, last), Map.of()));
+  }
+
+  /** Applies every stored event after {@code applied} to the cache, then takes up after the log's end. */
+  private Future<Void> catchUp(long applied) {
+    return log.read(partition, applied + 1, RECOVERY_PAGE, null, StreamFilter.NONE).compose(page -> {
+      if (page.isEmpty()) {
+        nextOffset = applied + 1;
+        return coordinator.commit(new Advance(applied, Map.of(PartitionConsistency.RECORDS, applied), Map.of())).mapEmpty();
+      }
+      Set<AggregateKey> keys = new LinkedHashSet<>();
+      page.stream().filter(e -> e.event().isAction())
+          .forEach(e -> keys.add(new AggregateKey(e.ws(), e.event().action().aggregate())));
+      return bases(keys).compose(bases -> apply(page, bases)).compose(v -> catchUp(page.get(page.size() - 1).offset()));
+    });
+  }
+
+  /**
+   * Each record as it is now: from the cache, else from storage. Only this verticle puts to the
+   * cache and the actualizer removes only what it flushed, so a snapshot taken here stays valid
+   * until this verticle applies the next events.
+   */
+  private Future<Map<AggregateKey, RecordState>> bases(Collection<AggregateKey> keys) {
+    Map<AggregateKey, RecordState> bases = new HashMap<>();
+    List<AggregateKey> misses = new ArrayList<>();
+    for (AggregateKey key : keys) {
+      RecordState cached = cache.get(key);
+      if (cached != null) {
+        bases.put(key, cached);
+      } else {
+        misses.add(key);
+      }
+    }
+    return recordStore.getAll(partition, misses).map(stored -> {
+      bases.putAll(stored);
+      return bases;
+    });
+  }
+}

@@ -1,0 +1,58 @@
+package io.highwater.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** An error answer of the wire contract: {@code {"error": {"code", "message"}}} plus any extra fields. */
+public final class ApiError extends RuntimeException {
+
+  private final int status;
+  private final String code;
+  private final JsonObject extra;
+
+  public ApiError(int status, String code, String message, JsonObject extra) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.extra = extra;
+  }
+
+  public static ApiError badRequest(String field, String message) {
+    return new ApiError(400, "bad_request", field + ": " + message, new JsonObject());
+  }
+
+  public static ApiError notFound(String message) {
+    return new ApiError(404, "not_found", message, new JsonObject());
+  }
+
+  public static ApiError unavailable(String message) {
+    return new ApiError(503, "unavailable", message, new JsonObject());
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public JsonObject toJson() {
+    return extra.copy().put("error", new JsonObject().put("code", code).put("message", getMessage()));
+  }
+
+  public void send(RoutingContext ctx) {
+    Responses.json(ctx, status, toJson());
+  }
+
+  /** The contract's code for a status that Vert.x Web itself produced (e.g. 413 from the body limit). */
+  static ApiError forStatus(int status, String message) {
+    String code = switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 413 -> "payload_too_large";
+      case 504 -> "timeout";
+      case 503 -> "unavailable";
+      default -> "internal";
+    };
+    return new ApiError(status, code, message, new JsonObject());
+  }
+}

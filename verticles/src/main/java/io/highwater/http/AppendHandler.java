@@ -1,0 +1,104 @@
+package io.highwater.http;
+
+import io.highwater.cluster.Addresses;
+import io.highwater.cluster.PartitionId;
+import io.highwater.cp.AppendRequest;
+import io.highwater.cp.Outcome;
+import io.highwater.cp.OutcomeJson;
+import io.highwater.event.Batch;
+import io.highwater.event.BatchParser;
+import io.highwater.event.InvalidInputException;
+import io.highwater.event.PayloadTooLargeException;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/apps/{app}/ws/{ws}/events}: validates the batch here, then hands it to the
+ * partition's command processor over the event bus; this verticle never touches the log itself.
+ */
+final class AppendHandler implements Handler<RoutingContext> {
+
+  private final Apps apps;
+  private final BatchParser parser;
+  private final EventBus eventBus;
+  private final DeliveryOptions options;
+
+  AppendHandler(Apps apps, BatchParser parser, EventBus eventBus, long timeoutMs) {
+    this.apps = apps;
+    this.parser = parser;
+    this.eventBus = eventBus;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    PartitionId partition = apps.partitionOfWs(ctx);
+    String ws = apps.ws(ctx);
+    Batch batch = parse(ctx);
+    eventBus.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch), options)
+        .onSuccess(reply -> answer(ctx, partition, reply.body()))
+        .onFailure(e -> Responses.fail(ctx, unavailable(partition, e)));
+  }
+
+  private Batch parse(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw ApiError.badRequest("body", "expected a JSON object");
+    }
+    if (body == null) {
+      throw ApiError.badRequest("body", "expected a JSON object");
+    }
+    try {
+      return parser.parse(body);
+    } catch (InvalidInputException e) {
+      throw ApiError.badRequest(e.field(), e.reason());
+    } catch (PayloadTooLargeException e) {
+      throw new ApiError(413, "payload_too_large", e.getMessage(), new JsonObject());
+    }
+  }
+
+  private static void answer(RoutingContext ctx, PartitionId partition, Outcome outcome) {
+    if (outcome instanceof Outcome.Appended appended) {
+      Responses.json(ctx, 200, ok(partition).put("events", OutcomeJson.events(appended.events())));
+    } else if (outcome instanceof Outcome.Repeated repeated) {
+      Responses.json(ctx, 200, ok(partition).put("events", OutcomeJson.events(repeated.events())));
+    } else if (outcome instanceof Outcome.Conflicted c) {
+      JsonObject conflict = new JsonObject()
+          .put("ours", c.ours().toJson())
+          .put("theirs", c.theirs().toJson())
+          .put("unresolved", c.unresolved());
+      Responses.json(ctx, 409, new JsonObject()
+          .put("result", "conflict")
+          .put("partition", partition.partition())
+          .put("events", OutcomeJson.events(c.ahead()))
+          .put("conflict", conflict));
+    } else if (outcome instanceof Outcome.InvalidOffset invalid) {
+      new ApiError(400, "invalid_offset",
+          "baseOffset: beyond the partition's last offset " + (invalid.nextOffset() - 1),
+          new JsonObject().put("nextOffset", invalid.nextOffset())).send(ctx);
+    } else if (outcome instanceof Outcome.Rejected rejected) {
+      ApiError.badRequest(rejected.field(), rejected.message()).send(ctx);
+    } else {
+      ApiError.unavailable(((Outcome.Unavailable) outcome).message()).send(ctx);
+    }
+  }
+
+  private static JsonObject ok(PartitionId partition) {
+    return new JsonObject().put("result", "ok").put("partition", partition.partition());
+  }
+
+  private static ApiError unavailable(PartitionId partition, Throwable e) {
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      return ApiError.unavailable("partition " + partition + " has no owner right now");
+    }
+    return ApiError.unavailable("partition " + partition + " did not answer: " + e.getMessage());
+  }
+}

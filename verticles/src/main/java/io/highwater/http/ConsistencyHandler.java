@@ -1,0 +1,44 @@
+package io.highwater.http;
+
+import io.highwater.cluster.PartitionId;
+import io.highwater.config.AppConfig;
+import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.coordinator.PartitionConsistency;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET .../consistency}: the command processor's offset and every entity's watermarks. */
+final class ConsistencyHandler {
+
+  private final Apps apps;
+  private final ConsistencyWatch watch;
+
+  ConsistencyHandler(Apps apps, ConsistencyWatch watch) {
+    this.apps = apps;
+    this.watch = watch;
+  }
+
+  void partition(RoutingContext ctx) {
+    answer(ctx, apps.app(ctx), apps.partition(ctx));
+  }
+
+  void workspace(RoutingContext ctx) {
+    answer(ctx, apps.app(ctx), apps.partitionOfWs(ctx));
+  }
+
+  private void answer(RoutingContext ctx, AppConfig app, PartitionId partition) {
+    watch.current(partition)
+        .onSuccess(state -> Responses.json(ctx, 200, toJson(app, partition, state)))
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("consistency map unavailable: " + e.getMessage())));
+  }
+
+  static JsonObject toJson(AppConfig app, PartitionId partition, PartitionConsistency state) {
+    JsonObject entities = new JsonObject();
+    app.entities().forEach(entity -> entities.put(entity, state.entity(entity).toJson()));
+    return new JsonObject()
+        .put("app", app.name())
+        .put("partition", partition.partition())
+        .put("cpOffset", state.cpOffset())
+        .put("entities", entities);
+  }
+}

@@ -1,0 +1,110 @@
+package io.highwater.http;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.highwater.cluster.ClusterView;
+import io.highwater.config.HighwaterConfig;
+import io.highwater.coordinator.ConsistencyMap;
+import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.event.BatchParser;
+import io.highwater.storage.EventLog;
+import io.highwater.storage.RecordStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API of {@code API.md}; one instance per event loop, sharing the port. */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  private final HighwaterConfig config;
+  private final Pool pool;
+  private final HazelcastInstance hazelcast;
+  private final ClusterView cluster;
+  private final Readiness readiness;
+  private ConsistencyWatch watch;
+  private HttpServer server;
+
+  public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness) {
+    this.config = config;
+    this.pool = pool;
+    this.hazelcast = hazelcast;
+    this.cluster = cluster;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public Future<?> start() {
+    watch = new ConsistencyWatch(vertx, new ConsistencyMap(vertx, hazelcast));
+    return watch.start(config.partitions())
+        .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(config.http().port(), config.http().host()))
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return watch.stop();
+  }
+
+  private Router router() {
+    Apps apps = new Apps(config);
+    EventLog log = new EventLog(pool);
+    RecordStore records = new RecordStore(pool);
+    AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
+        vertx.eventBus(), config.commandProcessor().requestTimeoutMs());
+    RecordsHandler recordsHandler = new RecordsHandler(vertx, apps, watch, records, log, config.reads());
+    LogHandler logHandler = new LogHandler(apps, log, config.limits());
+    ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
+
+    Router router = Router.router(vertx);
+    router.post("/v1/apps/:app/ws/:ws/events")
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
+        .handler(append);
+    router.get("/v1/apps/:app/ws/:ws/events").handler(logHandler::workspace);
+    router.get("/v1/apps/:app/partitions/:p/events").handler(logHandler::partition);
+    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
+    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
+    router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
+    router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
+    router.get("/v1/cluster").handler(ctx -> Responses.json(ctx, 200, cluster.toJson()));
+    router.get("/metrics").handler(new Metrics(config, watch)::handle);
+    router.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+    router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
+    router.route().failureHandler(ctx -> {
+      Throwable failure = ctx.failure();
+      if (failure instanceof ApiError error) {
+        error.send(ctx);
+        return;
+      }
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      if (status == 500) {
+        LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      }
+      String message = status == 413 ? "the request body is larger than " + config.limits().maxBodyBytes() + " bytes"
+          : failure == null ? "request failed" : failure.getMessage();
+      ApiError.forStatus(status, message).send(ctx);
+    });
+    return router;
+  }
+
+  private HealthChecks readinessChecks() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("postgresql", promise -> pool.query("SELECT 1").execute()
+        .onSuccess(rows -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO())));
+    checks.register("partitions", promise -> promise.complete(readiness.recovered() ? Status.OK() : Status.KO()));
+    checks.register("cluster", promise -> promise.complete(
+        hazelcast.getLifecycleService().isRunning() ? Status.OK() : Status.KO()));
+    return checks;
+  }
+}

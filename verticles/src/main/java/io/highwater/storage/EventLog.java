@@ -1,0 +1,274 @@
+package io.highwater.storage;
+
+import io.highwater.cluster.PartitionId;
+import io.highwater.event.Aggregate;
+import io.highwater.event.AggregateKey;
+import io.highwater.event.Event;
+import io.highwater.event.EventJson;
+import io.highwater.event.StoredEvent;
+import io.highwater.event.Trigger;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The per-partition log in PostgreSQL: appends, lookups for conflict detection, and reads. */
+public final class EventLog {
+
+  /** A stored event that touches an aggregate: an action on it, or an effect on a trigger linked to it. */
+  public record Touch(AggregateKey aggregate, StoredEvent event) {}
+
+  /** An action linking an aggregate to a trigger. */
+  public record Link(AggregateKey aggregate, Trigger trigger) {}
+
+  // One statement, so one round trip and atomic without BEGIN/COMMIT: the events and their trigger links.
+  private static final String APPEND = """
+      WITH ev AS (
+        INSERT INTO events (app, partition, offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body)
+        SELECT $1, $2, t.offs, t.ws, t.event_id, t.agg_type, t.agg_id, t.trigger_type, t.trigger_id, t.body::jsonb
+        FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+          AS t(offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body)
+      ), links AS (
+        INSERT INTO trigger_links (app, partition, ws, trigger_type, trigger_id, agg_type, agg_id, offs)
+        SELECT $1, $2, l.ws, l.trigger_type, l.trigger_id, l.agg_type, l.agg_id, l.offs
+        FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[])
+          AS l(ws, trigger_type, trigger_id, agg_type, agg_id, offs)
+        ON CONFLICT DO NOTHING
+      )
+      SELECT 1""";
+
+  private static final String LAST_OFFSET =
+      "SELECT coalesce(max(offs), 0) FROM events WHERE app = $1 AND partition = $2";
+
+  private static final String TOUCHING = """
+      WITH aggs AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id))
+      SELECT e.offs, e.ws, e.body, e.agg_type AS touched_type, e.agg_id AS touched_id
+      FROM aggs a JOIN events e
+        ON e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
+      WHERE e.offs > $6
+      UNION ALL
+      SELECT e.offs, e.ws, e.body, l.agg_type, l.agg_id
+      FROM aggs a
+      JOIN trigger_links l
+        ON l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id
+      JOIN events e
+        ON e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.trigger_type = l.trigger_type AND e.trigger_id = l.trigger_id
+      WHERE e.offs > $6
+      ORDER BY 1""";
+
+  private static final String LINKS = """
+      SELECT l.ws, l.agg_type, l.agg_id, l.trigger_type, l.trigger_id
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id)
+      JOIN trigger_links l
+        ON l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id""";
+
+  private static final String BY_IDS =
+      "SELECT offs, ws, body FROM events WHERE app = $1 AND partition = $2 AND event_id = ANY($3::text[])";
+
+  private static final String REPLAYS = """
+      SELECT c.cause, e.offs, e.ws, e.body
+      FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS c(ws, trigger_type, trigger_id, cause)
+      JOIN trigger_links l
+        ON l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.trigger_type = c.trigger_type AND l.trigger_id = c.trigger_id
+      JOIN events e
+        ON e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.agg_type = l.agg_type AND e.agg_id = l.agg_id
+      WHERE e.offs < $7
+      ORDER BY e.offs, c.cause""";
+
+  private final Pool pool;
+
+  public EventLog(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Long> lastOffset(PartitionId partition) {
+    return pool.preparedQuery(LAST_OFFSET)
+        .execute(Tuple.of(partition.app(), partition.partition()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Stores the events, with their trigger links, in one atomic statement. */
+  public Future<Void> append(PartitionId partition, List<StoredEvent> events) {
+    int n = events.size();
+    Long[] offs = new Long[n];
+    String[] ws = new String[n];
+    String[] ids = new String[n];
+    String[] aggTypes = new String[n];
+    String[] aggIds = new String[n];
+    String[] triggerTypes = new String[n];
+    String[] triggerIds = new String[n];
+    String[] bodies = new String[n];
+    List<StoredEvent> linking = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      StoredEvent stored = events.get(i);
+      Event event = stored.event();
+      offs[i] = stored.offset();
+      ws[i] = stored.ws();
+      ids[i] = event.id();
+      if (event.isAction()) {
+        aggTypes[i] = event.action().aggregate().type();
+        aggIds[i] = event.action().aggregate().id();
+        if (!event.triggers().isEmpty()) {
+          linking.add(stored);
+        }
+      } else {
+        triggerTypes[i] = event.effect().trigger().type();
+        triggerIds[i] = event.effect().trigger().id();
+      }
+      bodies[i] = event.toJson().encode();
+    }
+    List<String> lWs = new ArrayList<>();
+    List<String> lTypes = new ArrayList<>();
+    List<String> lIds = new ArrayList<>();
+    List<String> lAggTypes = new ArrayList<>();
+    List<String> lAggIds = new ArrayList<>();
+    List<Long> lOffs = new ArrayList<>();
+    for (StoredEvent stored : linking) {
+      for (Trigger trigger : stored.event().triggers()) {
+        lWs.add(stored.ws());
+        lTypes.add(trigger.type());
+        lIds.add(trigger.id());
+        lAggTypes.add(stored.event().action().aggregate().type());
+        lAggIds.add(stored.event().action().aggregate().id());
+        lOffs.add(stored.offset());
+      }
+    }
+    Tuple params = Tuple.of(partition.app(), partition.partition(), offs, ws, ids, aggTypes, aggIds, triggerTypes)
+        .addArrayOfString(triggerIds)
+        .addArrayOfString(bodies)
+        .addArrayOfString(lWs.toArray(String[]::new))
+        .addArrayOfString(lTypes.toArray(String[]::new))
+        .addArrayOfString(lIds.toArray(String[]::new))
+        .addArrayOfString(lAggTypes.toArray(String[]::new))
+        .addArrayOfString(lAggIds.toArray(String[]::new))
+        .addArrayOfLong(lOffs.toArray(Long[]::new));
+    return pool.preparedQuery(APPEND).execute(params).mapEmpty();
+  }
+
+  /** Every stored event after {@code offset} touching one of the aggregates, oldest first. */
+  public Future<List<Touch>> touching(PartitionId partition, Collection<AggregateKey> aggregates, long offset) {
+    if (aggregates.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple params = aggregateParams(partition, aggregates).addLong(offset);
+    return pool.preparedQuery(TOUCHING).execute(params).map(rows -> {
+      List<Touch> touches = new ArrayList<>();
+      for (Row row : rows) {
+        StoredEvent event = storedEvent(partition, row.getLong("offs"), row.getString("ws"), row.getJsonObject("body"));
+        Aggregate touched = new Aggregate(row.getString("touched_type"), row.getString("touched_id"));
+        touches.add(new Touch(new AggregateKey(event.ws(), touched), event));
+      }
+      return touches;
+    });
+  }
+
+  /** The stored trigger links of the aggregates. */
+  public Future<List<Link>> links(PartitionId partition, Collection<AggregateKey> aggregates) {
+    if (aggregates.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(LINKS).execute(aggregateParams(partition, aggregates)).map(rows -> {
+      List<Link> links = new ArrayList<>();
+      for (Row row : rows) {
+        links.add(new Link(
+            new AggregateKey(row.getString("ws"), new Aggregate(row.getString("agg_type"), row.getString("agg_id"))),
+            new Trigger(row.getString("trigger_type"), row.getString("trigger_id"))));
+      }
+      return links;
+    });
+  }
+
+  /** The stored events carrying these idempotency ids. */
+  public Future<List<StoredEvent>> byIds(PartitionId partition, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(BY_IDS)
+        .execute(Tuple.of(partition.app(), partition.partition(), ids.toArray(String[]::new)))
+        .map(rows -> events(partition, rows));
+  }
+
+  /**
+   * Up to {@code limit} stored events with offset {@code >= from} in offset order, restricted to
+   * one workspace when {@code ws} is not null and to what {@code filter} lets through.
+   */
+  public Future<List<StoredEvent>> read(PartitionId partition, long from, int limit, String ws, StreamFilter filter) {
+    List<Object> params = new ArrayList<>(List.of(partition.app(), partition.partition(), from));
+    StringBuilder sql = new StringBuilder(
+        "SELECT e.offs, e.ws, e.body FROM events e WHERE e.app = $1 AND e.partition = $2 AND e.offs >= $3");
+    if (ws != null) {
+      params.add(ws);
+      sql.append(" AND e.ws = $").append(params.size());
+    }
+    filter.appendSql(sql, params);
+    params.add(limit);
+    sql.append(" ORDER BY e.offs LIMIT $").append(params.size());
+    return pool.preparedQuery(sql.toString()).execute(Tuple.wrap(params)).map(rows -> events(partition, rows));
+  }
+
+  /**
+   * For each effect given, the actions before {@code before} of every aggregate linked to its
+   * trigger (coherence's replay), paired with the effect's offset, in offset order.
+   */
+  public Future<List<Replay>> replays(PartitionId partition, List<StoredEvent> effects, long before) {
+    if (effects.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    int n = effects.size();
+    String[] ws = new String[n];
+    String[] types = new String[n];
+    String[] ids = new String[n];
+    Long[] causes = new Long[n];
+    for (int i = 0; i < n; i++) {
+      StoredEvent effect = effects.get(i);
+      ws[i] = effect.ws();
+      types[i] = effect.event().effect().trigger().type();
+      ids[i] = effect.event().effect().trigger().id();
+      causes[i] = effect.offset();
+    }
+    Tuple params = Tuple.of(partition.app(), partition.partition(), ws, types, ids, causes, before);
+    return pool.preparedQuery(REPLAYS).execute(params).map(rows -> {
+      List<Replay> replays = new ArrayList<>();
+      for (Row row : rows) {
+        StoredEvent action = storedEvent(partition, row.getLong("offs"), row.getString("ws"), row.getJsonObject("body"));
+        replays.add(new Replay(action, row.getLong("cause")));
+      }
+      return replays;
+    });
+  }
+
+  /** An earlier action replayed because of the effect at offset {@code cause}. */
+  public record Replay(StoredEvent action, long cause) {}
+
+  private static Tuple aggregateParams(PartitionId partition, Collection<AggregateKey> aggregates) {
+    int n = aggregates.size();
+    String[] ws = new String[n];
+    String[] types = new String[n];
+    String[] ids = new String[n];
+    int i = 0;
+    for (AggregateKey key : aggregates) {
+      ws[i] = key.ws();
+      types[i] = key.aggregate().type();
+      ids[i] = key.aggregate().id();
+      i++;
+    }
+    return Tuple.of(partition.app(), partition.partition(), ws, types, ids);
+  }
+
+  private static List<StoredEvent> events(PartitionId partition, RowSet<Row> rows) {
+    List<StoredEvent> events = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      events.add(storedEvent(partition, row.getLong("offs"), row.getString("ws"), row.getJsonObject("body")));
+    }
+    return events;
+  }
+
+  private static StoredEvent storedEvent(PartitionId partition, long offs, String ws, JsonObject body) {
+    return EventJson.decodeStored(body, offs, partition.partition(), ws);
+  }
+}
