@@ -1,12 +1,17 @@
 package io.highwater;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.actualizer.CachedView;
 import io.highwater.actualizer.RecordsActualizerVerticle;
+import io.highwater.actualizer.SyncView;
+import io.highwater.actualizer.ViewActualizerVerticle;
+import io.highwater.actualizer.ViewDefinition;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
 import io.highwater.cluster.Ownership;
 import io.highwater.cluster.PartitionId;
+import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.CoordinatorClient;
@@ -16,6 +21,7 @@ import io.highwater.cp.CommandProcessorVerticle;
 import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;
 import io.highwater.cp.RecordsApplied;
+import io.highwater.cp.ViewApplied;
 import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
 import io.highwater.storage.Catalog;
@@ -24,6 +30,8 @@ import io.highwater.storage.EmbeddedPostgres;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
+import io.highwater.storage.ViewCache;
+import io.highwater.storage.ViewStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,8 +110,6 @@ public final class Highwater {
     ClusterView cluster = new ClusterView(hazelcast);
     Readiness readiness = new Readiness();
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
-    EventLog log = new EventLog(db.pool());
-    RecordStore records = new RecordStore(db.pool());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
     return apps
@@ -111,16 +117,15 @@ public final class Highwater {
             new DeploymentOptions().setInstances(instances)))
         .compose(v -> {
           List<Future<?>> partitions = new ArrayList<>();
-          for (PartitionId partition : config.partitions()) {
-            CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition);
-            RecordsCache cache = new RecordsCache(vertx, partition);
-            partitions.add(catalog.claim(partition, cluster.localMemberId())
-                .compose(epoch -> {
-                  cluster.owned(new Ownership(partition, cluster.localMemberId(), epoch));
-                  return vertx.deployVerticle(new CoordinatorVerticle(partition, consistency));
-                })
-                .compose(id -> vertx.deployVerticle(new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records())))
-                .compose(id -> vertx.deployVerticle(new CommandProcessorVerticle(partition, log, records, cache, coordinator, config.commandProcessor()))));
+          for (AppConfig app : config.apps().values()) {
+            List<ViewDefinition> views = ViewDefinition.of(app);
+            for (PartitionId partition : app.partitionIds()) {
+              partitions.add(catalog.claim(partition, cluster.localMemberId())
+                  .compose(epoch -> {
+                    cluster.owned(new Ownership(partition, cluster.localMemberId(), epoch));
+                    return deployPartition(vertx, config, db, consistency, partition, views);
+                  }));
+            }
           }
           return Future.all(partitions);
         })
@@ -130,11 +135,40 @@ public final class Highwater {
         });
   }
 
+  /**
+   * A partition's verticles, in the order recovery needs: the coordinator that takes reports, the
+   * actualizers (sync views catch up from the log here), then the command processor, which recovers
+   * the records cache and only then takes appends.
+   */
+  private static Future<String> deployPartition(Vertx vertx, HighwaterConfig config, Database db, ConsistencyMap consistency,
+      PartitionId partition, List<ViewDefinition> views) {
+    CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition);
+    EventLog log = new EventLog(db.pool());
+    RecordStore records = new RecordStore(db.pool());
+    ViewStore viewStore = new ViewStore(db.pool());
+    RecordsCache cache = new RecordsCache(vertx, partition);
+    List<SyncView> syncViews = new ArrayList<>();
+    Future<String> deployed = vertx.deployVerticle(new CoordinatorVerticle(partition, consistency))
+        .compose(id -> vertx.deployVerticle(new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records())));
+    for (ViewDefinition view : views) {
+      ViewCache viewCache = new ViewCache(vertx, partition, view.name());
+      if (view.sync()) {
+        syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore)));
+      }
+      deployed = deployed.compose(id -> vertx.deployVerticle(
+          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views())));
+    }
+    return deployed.compose(id -> vertx.deployVerticle(
+        new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews, config.commandProcessor())));
+  }
+
   private static void registerCodecs(EventBus eventBus) {
     eventBus.registerDefaultCodec(AppendRequest.class,
         new LocalFirstCodec<>("highwater.append", AppendRequest::toJson, AppendRequest::fromJson));
     eventBus.codecSelector(body -> body instanceof Outcome ? "highwater.outcome" : null);
     eventBus.registerCodec(new LocalFirstCodec<Outcome>("highwater.outcome", OutcomeJson::encode, OutcomeJson::decode));
+    eventBus.registerDefaultCodec(ViewApplied.class,
+        new LocalFirstCodec<>("highwater.view.applied", ViewApplied::toJson, ViewApplied::fromJson));
     eventBus.registerDefaultCodec(RecordsApplied.class,
         new LocalFirstCodec<>("highwater.records.applied", RecordsApplied::toJson, RecordsApplied::fromJson));
   }

@@ -24,4 +24,9 @@ public final class Addresses {
   public static String recordsApplied(PartitionId id) {
     return "highwater.records.applied." + id.key();
   }
+
+  /** The command processor tells a sync view's actualizer which keys it changed (local only). */
+  public static String viewApplied(PartitionId id, String view) {
+    return "highwater.view.applied." + view + "." + id.key();
+  }
 }

@@ -2,11 +2,20 @@ package io.highwater.config;
 
 import io.highwater.cluster.PartitionId;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
-/** An application hosted by the server: its name and its fixed partition count. */
-public record AppConfig(String name, int partitions) {
+/** An application hosted by the server: its name, its fixed partition count, and its views. */
+public record AppConfig(String name, int partitions, Map<String, ViewConfig> views) {
+
+  public AppConfig {
+    views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
+  }
 
   /** Every partition of this app. */
   public List<PartitionId> partitionIds() {
@@ -15,7 +24,14 @@ public record AppConfig(String name, int partitions) {
 
   /** What the consistency coordinator tracks for each partition of this app. */
   public List<String> entities() {
-    return List.of("records");
+    List<String> entities = new ArrayList<>();
+    entities.add("records");
+    views.values().forEach(v -> entities.add(v.entity()));
+    return entities;
+  }
+
+  public Optional<ViewConfig> view(String name) {
+    return Optional.ofNullable(views.get(name));
   }
 
   public static AppConfig fromJson(String name, JsonObject json) {
@@ -23,6 +39,9 @@ public record AppConfig(String name, int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("apps." + name + ".partitions: expected a positive integer");
     }
-    return new AppConfig(name, partitions);
+    Map<String, ViewConfig> views = new LinkedHashMap<>();
+    json.getJsonObject("views", new JsonObject())
+        .forEach(e -> views.put(e.getKey(), ViewConfig.fromJson(name, e.getKey(), (JsonObject) e.getValue())));
+    return new AppConfig(name, partitions, views);
   }
 }

@@ -16,6 +16,7 @@ public record HighwaterConfig(
     Cluster cluster,
     CommandProcessor commandProcessor,
     Records records,
+    Views views,
     Reads reads,
     Limits limits,
     Map<String, AppConfig> apps,
@@ -31,6 +32,9 @@ public record HighwaterConfig(
   public record CommandProcessor(int maxGroupEvents, int maxQueuedBatches, long requestTimeoutMs) {}
 
   public record Records(long flushIntervalMs, int bundleSize) {}
+
+  /** Views' flushing, the log pages async actualizers read, and the aggregate states they keep. */
+  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize) {}
 
   public record Reads(long defaultTimeoutMs, long maxTimeoutMs) {}
 
@@ -52,6 +56,7 @@ public record HighwaterConfig(
     JsonObject cluster = json.getJsonObject("cluster");
     JsonObject cp = json.getJsonObject("commandProcessor");
     JsonObject records = json.getJsonObject("records");
+    JsonObject views = json.getJsonObject("views");
     JsonObject reads = json.getJsonObject("reads");
     JsonObject limits = json.getJsonObject("limits");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
@@ -71,6 +76,8 @@ public record HighwaterConfig(
             cluster.getString("hazelcastConfig")),
         new CommandProcessor(cp.getInteger("maxGroupEvents"), cp.getInteger("maxQueuedBatches"), cp.getLong("requestTimeoutMs")),
         new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
+        new Views(views.getLong("flushIntervalMs"), views.getInteger("bundleSize"),
+            views.getInteger("logPageSize"), views.getInteger("stateCacheSize")),
         new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs")),
         new Limits(
             limits.getInteger("maxEvents"),

@@ -1,5 +1,6 @@
 package io.highwater.cp;
 
+import io.highwater.actualizer.SyncView;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.HighwaterConfig;
@@ -9,6 +10,7 @@ import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.Event;
 import io.highwater.event.StoredEvent;
+import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
@@ -52,6 +54,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final RecordsCache cache;
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.CommandProcessor config;
+  private final List<SyncView> syncViews;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private MessageConsumer<AppendRequest> consumer;
@@ -60,19 +63,20 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private long nextOffset;
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
-      ConsistencyCoordinator coordinator, HighwaterConfig.CommandProcessor config) {
+      ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config) {
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
     this.cache = cache;
     this.coordinator = coordinator;
+    this.syncViews = List.copyOf(syncViews);
     this.config = config;
   }
 
   @Override
   public Future<?> start() {
     return recordStore.checkpoint(partition, PartitionConsistency.RECORDS)
-        .compose(this::catchUp)
+        .compose(checkpoint -> catchUp(checkpoint, true))
         .compose(v -> {
           LOG.info("Command processor {} recovered at offset {}", partition, nextOffset - 1);
           consumer = vertx.eventBus().consumer(Addresses.commandProcessor(partition), this::onAppend);
@@ -142,7 +146,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
           return log.append(partition, plan.accepted())
               .compose(v -> {
                 nextOffset = plan.nextOffset();
-                return apply(plan.accepted(), bases.result());
+                return apply(plan.accepted(), bases.result(), true);
               })
               .map(outcomes);
         })
@@ -156,30 +160,47 @@ public final class CommandProcessorVerticle extends VerticleBase {
           Outcome unavailable = new Outcome.Unavailable("storage unavailable: " + failure.getMessage());
           group.forEach(p -> p.message().reply(unavailable));
           // The statement may have committed before the failure reached us: re-read the log.
-          return catchUp(nextOffset - 1).otherwiseEmpty().map(List.<Outcome>of());
+          return catchUp(nextOffset - 1, false).otherwiseEmpty().map(List.<Outcome>of());
         })
         .mapEmpty();
   }
 
-  /** Folds the events into the records cache, tells the actualizer, and reports to the coordinator. */
-  private Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases) {
+  /**
+   * Folds the events into the records cache and, when asked, projects them into the sync views'
+   * caches; tells the flushers, and reports the offsets to the coordinator.
+   */
+  private Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases, boolean projectSyncViews) {
     Map<AggregateKey, RecordState> changed = new LinkedHashMap<>();
+    List<ProjectedEvent> projected = new ArrayList<>(events.size());
     for (StoredEvent stored : events) {
       Event event = stored.event();
       if (event.isAction()) {
         AggregateKey key = new AggregateKey(stored.ws(), event.action().aggregate());
-        RecordState base = changed.containsKey(key) ? changed.get(key) : bases.get(key);
-        changed.put(key, RecordState.fold(base, event.action().patch(), stored.offset()));
+        RecordState before = changed.containsKey(key) ? changed.get(key) : bases.get(key);
+        RecordState after = RecordState.fold(before, event.action().patch(), stored.offset());
+        changed.put(key, after);
+        projected.add(new ProjectedEvent(stored, before == null ? null : before.state(), after.state()));
+      } else {
+        projected.add(new ProjectedEvent(stored, null, null));
       }
     }
     changed.forEach(cache::put);
     long last = events.get(events.size() - 1).offset();
     vertx.eventBus().send(Addresses.recordsApplied(partition), new RecordsApplied(last, List.copyOf(changed.keySet())), localOnly);
-    return coordinator.commit(new Advance(last, Map.of(PartitionConsistency.RECORDS, last), Map.of()));
+    Map<String, Long> cacheOffsets = new HashMap<>();
+    cacheOffsets.put(PartitionConsistency.RECORDS, last);
+    List<Future<Void>> views = new ArrayList<>();
+    if (projectSyncViews) {
+      for (SyncView view : syncViews) {
+        views.add(view.project(projected, vertx.eventBus()));
+        cacheOffsets.put(view.entity(), last);
+      }
+    }
+    return Future.all(views).compose(v -> coordinator.commit(new Advance(last, cacheOffsets, Map.of())));
   }
 
   /** Applies every stored event after {@code applied} to the cache, then takes up after the log's end. */
-  private Future<Void> catchUp(long applied) {
+  private Future<Void> catchUp(long applied, boolean starting) {
     return log.read(partition, applied + 1, RECOVERY_PAGE, null, StreamFilter.NONE).compose(page -> {
       if (page.isEmpty()) {
         nextOffset = applied + 1;
@@ -188,7 +209,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
       Set<AggregateKey> keys = new LinkedHashSet<>();
       page.stream().filter(e -> e.event().isAction())
           .forEach(e -> keys.add(new AggregateKey(e.ws(), e.event().action().aggregate())));
-      return bases(keys).compose(bases -> apply(page, bases)).compose(v -> catchUp(page.get(page.size() - 1).offset()));
+      // The sync views caught up from the log themselves before this verticle started.
+      return bases(keys).compose(bases -> apply(page, bases, !starting)).compose(v -> catchUp(page.get(page.size() - 1).offset(), starting));
     });
   }
 

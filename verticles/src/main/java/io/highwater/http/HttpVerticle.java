@@ -8,6 +8,7 @@ import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
+import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -64,6 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     RecordsHandler recordsHandler = new RecordsHandler(vertx, apps, watch, records, log, config.reads());
     LogHandler logHandler = new LogHandler(apps, log, config.limits());
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
+    ViewsHandler views = new ViewsHandler(vertx, apps, watch, new ViewStore(pool), config.reads());
 
     Router router = Router.router(vertx);
     router.post("/v1/apps/:app/ws/:ws/events")
@@ -73,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/apps/:app/partitions/:p/events").handler(logHandler::partition);
     router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
     router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
+    router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
     router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
     router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
     router.get("/v1/cluster").handler(ctx -> Responses.json(ctx, 200, cluster.toJson()));

@@ -67,6 +67,14 @@ public final class EventLog {
       JOIN trigger_links l
         ON l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id""";
 
+  private static final String ACTIONS_BEFORE = """
+      SELECT e.offs, e.ws, e.body
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id)
+      JOIN events e
+        ON e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
+      WHERE e.offs < $6
+      ORDER BY e.offs""";
+
   private static final String BY_IDS =
       "SELECT offs, ws, body FROM events WHERE app = $1 AND partition = $2 AND event_id = ANY($3::text[])";
 
@@ -165,6 +173,16 @@ public final class EventLog {
       }
       return touches;
     });
+  }
+
+  /** Every stored action on the aggregates before {@code offset}, oldest first: their history. */
+  public Future<List<StoredEvent>> actionsBefore(PartitionId partition, Collection<AggregateKey> aggregates, long offset) {
+    if (aggregates.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(ACTIONS_BEFORE)
+        .execute(aggregateParams(partition, aggregates).addLong(offset))
+        .map(rows -> events(partition, rows));
   }
 
   /** The stored trigger links of the aggregates. */

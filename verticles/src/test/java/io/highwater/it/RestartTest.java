@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +147,10 @@ class RestartTest {
     replaceNode(() -> {
       sql("DELETE FROM records", "INSERT INTO records SELECT * FROM records_snapshot",
           "DELETE FROM checkpoints", "INSERT INTO checkpoints SELECT * FROM checkpoints_snapshot");
+      for (int p = 0; p < PARTITIONS; p++) {
+        assertThat(recordsCheckpoint(p)).as("the simulated crash leaves partition %d's records behind its log", p)
+            .isEqualTo(flushedA.get(p)).isLessThan(model.last.get(p));
+      }
       return TestNode.start(dataDir, pgUrl, Map.of(FLUSH_ENV, String.valueOf(LONG_FLUSH_MS)));
     });
     model.assertOffsetsAndCacheWatermarksAtLast();
@@ -268,7 +274,7 @@ class RestartTest {
       assertThat(wsOfPartition).hasSize(PARTITIONS);
       wsOfPartition.forEach((p, ws) -> {
         List<Object[]> events = new ArrayList<>();
-        events.add(new Object[] {"Snow Crash".replace(' ', '-'), new JsonObject().put("author", "Neal Stephenson"), new String[0]});
+        events.add(new Object[] {"Snow-Crash", new JsonObject().put("author", "Neal Stephenson"), new String[0]});
         append(ws, events);
       });
       assertOffsetsAndCacheWatermarksAtLast();
@@ -371,27 +377,42 @@ class RestartTest {
   }
 
   /** Stops the node, then runs {@code next} (which may touch the database while no node runs). */
-  static void replaceNode(java.util.function.Supplier<TestNode> next) {
+  static void replaceNode(Supplier<TestNode> next) {
     TestNode old = node;
     node = null;
     old.close();
     node = next.get();
   }
 
-  /** Runs statements on the class's database, while no node writes to it. */
-  static void sql(String... statements) {
+  /** The records checkpoint of a partition in the database (0 when none), read while no node runs. */
+  static long recordsCheckpoint(int p) {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT coalesce(max(offs), 0) FROM checkpoints"
+            + " WHERE app = 'bookstore' AND entity = 'records' AND partition = " + p)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the checkpoint of partition " + p, e);
+    }
+  }
+
+  static Connection connect() throws SQLException {
     URI uri = URI.create(pgUrl);
     String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
     String[] userInfo = (uri.getUserInfo() == null ? "postgres" : uri.getUserInfo()).split(":", 2);
-    try (Connection c = DriverManager.getConnection(jdbc, userInfo[0], userInfo.length > 1 ? userInfo[1] : null);
-        Statement s = c.createStatement()) {
+    return DriverManager.getConnection(jdbc, userInfo[0], userInfo.length > 1 ? userInfo[1] : null);
+  }
+
+  /** Runs statements in one transaction on the class's database, while no node writes to it. */
+  static void sql(String... statements) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       for (String statement : statements) {
         s.execute(statement);
       }
       c.commit();
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot run SQL on " + jdbc, e);
+      throw new IllegalStateException("cannot run SQL on " + pgUrl, e);
     }
   }
 }

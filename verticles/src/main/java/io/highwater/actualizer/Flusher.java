@@ -1,0 +1,121 @@
+package io.highwater.actualizer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second phase of the two-phase write (seed 001): collects the keys changed in a cache, and
+ * flushes their current values to storage in bundles, with the offset every applied event up to
+ * which they reflect; then removes what it flushed from the cache and reports the storage offset.
+ * Use it from one Vert.x context.
+ */
+final class Flusher<K, V> {
+
+  /** Where the values live and go. */
+  interface Target<K, V> {
+    V cached(K key);
+
+    void removeFlushed(K key, V value);
+
+    /** Writes the bundle and the checkpoint {@code upTo} in one transaction. */
+    Future<Void> write(Map<K, V> bundle, long upTo);
+
+    /** Reports the storage watermark once the write committed. */
+    Future<?> flushed(long upTo);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+
+  private final Vertx vertx;
+  private final String name;
+  private final int bundleSize;
+  private final long intervalMs;
+  private final Target<K, V> target;
+  private final Set<K> dirty = new LinkedHashSet<>();
+  private boolean flushing;
+  /** Every event up to here is in the cache values of the dirty keys, or already flushed. */
+  private long applied;
+  /** Every event up to here is in storage. */
+  private long flushed;
+  private long timerId = -1;
+
+  Flusher(Vertx vertx, String name, int bundleSize, long intervalMs, Target<K, V> target) {
+    this.vertx = vertx;
+    this.name = name;
+    this.bundleSize = bundleSize;
+    this.intervalMs = intervalMs;
+    this.target = target;
+  }
+
+  /** Starts from the durable checkpoint and flushes every interval from now on. */
+  void start(long checkpoint) {
+    flushed = checkpoint;
+    applied = Math.max(applied, checkpoint);
+    timerId = vertx.setPeriodic(intervalMs, t -> flush());
+  }
+
+  /** Flushes what is left and stops: on a graceful stop nothing stays only in memory. */
+  Future<Void> stop() {
+    vertx.cancelTimer(timerId);
+    return flushAll();
+  }
+
+  void changed(Collection<K> keys, long offset) {
+    dirty.addAll(keys);
+    applied = Math.max(applied, offset);
+    if (dirty.size() >= bundleSize) {
+      flush();
+    }
+  }
+
+  private Future<Void> flushAll() {
+    if (applied <= flushed && dirty.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (flushing) {
+      return vertx.timer(intervalMs).compose(t -> flushAll());
+    }
+    return flush().compose(v -> flushAll());
+  }
+
+  Future<Void> flush() {
+    if (flushing || (dirty.isEmpty() && applied <= flushed)) {
+      return Future.succeededFuture();
+    }
+    flushing = true;
+    // The cache reflects every event up to `applied`, so the values taken now do too.
+    Map<K, V> bundle = new LinkedHashMap<>();
+    for (K key : dirty) {
+      V value = target.cached(key);
+      if (value != null) {
+        bundle.put(key, value);
+      }
+    }
+    dirty.clear();
+    long upTo = applied;
+    return target.write(bundle, upTo)
+        .compose(v -> {
+          bundle.forEach(target::removeFlushed);
+          flushed = Math.max(flushed, upTo);
+          return target.flushed(upTo);
+        })
+        .onFailure(e -> {
+          LOG.warn("Flushing {} failed; will retry", name, e);
+          dirty.addAll(bundle.keySet());
+        })
+        .onComplete(done -> {
+          flushing = false;
+          if (dirty.size() >= bundleSize) {
+            flush();
+          }
+        })
+        .mapEmpty();
+  }
+}

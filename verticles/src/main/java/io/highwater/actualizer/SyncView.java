@@ -1,0 +1,52 @@
+package io.highwater.actualizer;
+
+import io.highwater.cluster.Addresses;
+import io.highwater.cp.ViewApplied;
+import io.highwater.projector.ProjectedEvent;
+import io.highwater.storage.ViewKey;
+import io.highwater.storage.ViewValue;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A sync view as the command processor applies it: projected into the cache before the append
+ * answers, then handed to the view's actualizer to flush.
+ */
+public final class SyncView {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final ViewDefinition definition;
+  private final CachedView view;
+  private final ViewApplier applier;
+
+  public SyncView(ViewDefinition definition, CachedView view) {
+    this.definition = definition;
+    this.view = view;
+    this.applier = new ViewApplier(definition.projector());
+  }
+
+  public String entity() {
+    return definition.config().entity();
+  }
+
+  /** Projects the events, in order, into the view's cache and tells its actualizer what changed. */
+  public Future<Void> project(List<ProjectedEvent> events, EventBus eventBus) {
+    Set<ViewKey> reads = new LinkedHashSet<>();
+    events.forEach(e -> reads.addAll(applier.reads(e)));
+    return view.current(reads).map(values -> {
+      Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
+      events.forEach(e -> changed.putAll(applier.apply(e, values)));
+      changed.forEach(view.cache()::put);
+      long last = events.get(events.size() - 1).stored().offset();
+      eventBus.send(Addresses.viewApplied(view.partition(), definition.name()), new ViewApplied(last, List.copyOf(changed.keySet())), LOCAL);
+      return null;
+    });
+  }
+}

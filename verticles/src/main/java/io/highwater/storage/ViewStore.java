@@ -1,0 +1,82 @@
+package io.highwater.storage;
+
+import io.highwater.cluster.PartitionId;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/** View rows in PostgreSQL: flushed in bundles with the view's checkpoint, read by key. */
+public final class ViewStore {
+
+  private static final String FLUSH = """
+      WITH r AS (
+        INSERT INTO view_rows (app, partition, view, ws, key, value, offs)
+        SELECT $1, $2, $3, t.ws, t.key, t.value::jsonb, t.offs
+        FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[]) AS t(ws, key, value, offs)
+        ON CONFLICT (app, partition, view, ws, key) DO UPDATE
+          SET value = excluded.value, offs = excluded.offs
+          WHERE view_rows.offs < excluded.offs
+      )
+      INSERT INTO checkpoints (app, partition, entity, offs) VALUES ($1, $2, $8, $9)
+      ON CONFLICT (app, partition, entity) DO UPDATE SET offs = greatest(checkpoints.offs, excluded.offs)""";
+
+  private static final String GET_MANY = """
+      SELECT v.ws, v.key, v.value, v.offs
+      FROM unnest($4::text[], $5::text[]) AS k(ws, key)
+      JOIN view_rows v ON v.app = $1 AND v.partition = $2 AND v.view = $3 AND v.ws = k.ws AND v.key = k.key""";
+
+  private final Pool pool;
+
+  public ViewStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Writes the values (deleted ones as JSON null) and raises the view's checkpoint, atomically. */
+  public Future<Void> flush(PartitionId partition, String view, Map<ViewKey, ViewValue> values, long upTo) {
+    int n = values.size();
+    String[] ws = new String[n];
+    String[] keys = new String[n];
+    String[] json = new String[n];
+    Long[] offs = new Long[n];
+    int i = 0;
+    for (Map.Entry<ViewKey, ViewValue> e : values.entrySet()) {
+      ws[i] = e.getKey().ws();
+      keys[i] = e.getKey().key();
+      json[i] = e.getValue().deleted() ? "null" : e.getValue().value().encode();
+      offs[i] = e.getValue().offs();
+      i++;
+    }
+    Tuple params = Tuple.of(partition.app(), partition.partition(), view, ws, keys, json, offs)
+        .addString(entity(view))
+        .addLong(upTo);
+    return pool.preparedQuery(FLUSH).execute(params).mapEmpty();
+  }
+
+  public Future<Map<ViewKey, ViewValue>> getAll(PartitionId partition, String view, Collection<ViewKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    String[] ws = keys.stream().map(ViewKey::ws).toArray(String[]::new);
+    String[] names = keys.stream().map(ViewKey::key).toArray(String[]::new);
+    return pool.preparedQuery(GET_MANY)
+        .execute(Tuple.of(partition.app(), partition.partition(), view, ws, names))
+        .map(rows -> {
+          Map<ViewKey, ViewValue> found = new HashMap<>();
+          for (Row row : rows) {
+            Object value = row.getValue("value");
+            found.put(new ViewKey(row.getString("ws"), row.getString("key")),
+                new ViewValue(value instanceof io.vertx.core.json.JsonObject json ? json : null, row.getLong("offs")));
+          }
+          return found;
+        });
+  }
+
+  /** The coordinator's name for a view. */
+  public static String entity(String view) {
+    return "view:" + view;
+  }
+}

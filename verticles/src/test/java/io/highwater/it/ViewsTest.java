@@ -1,0 +1,182 @@
+package io.highwater.it;
+
+import static io.highwater.it.TestNode.action;
+import static io.highwater.it.TestNode.batch;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundled views against a model computed here from the same random events: books_by_author
+ * (async index) and genre_counts (sync count), at both levels, and again after a restart.
+ */
+class ViewsTest {
+
+  private static final String[] AUTHORS = {"Gibson", "Sterling", "Le Guin", "Butler", "Banks"};
+  private static final String[] GENRES = {"SciFi", "Cyberpunk", "Fantasy", "Horror"};
+
+  @TempDir
+  static Path dataDir;
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(dataDir, 20);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  /** What the views should hold, computed from the events alone. */
+  static final class Model {
+    final Map<String, Map<String, JsonObject>> books = new HashMap<>();
+    final Map<String, Set<String>> authorKeys = new HashMap<>();
+    final Map<String, Set<String>> genreKeys = new HashMap<>();
+
+    void apply(String ws, String book, JsonObject assoc, List<String> dissoc) {
+      JsonObject state = books.computeIfAbsent(ws, w -> new TreeMap<>()).computeIfAbsent(book, b -> new JsonObject());
+      touch(ws, state, assoc, dissoc, "author", authorKeys);
+      touch(ws, state, assoc, dissoc, "genre", genreKeys);
+      dissoc.forEach(state::remove);
+      assoc.forEach(e -> state.put(e.getKey(), e.getValue()));
+    }
+
+    private static void touch(String ws, JsonObject state, JsonObject assoc, List<String> dissoc, String field, Map<String, Set<String>> keys) {
+      Object before = state.getValue(field);
+      Object after = assoc.containsKey(field) ? assoc.getValue(field) : dissoc.contains(field) ? null : before;
+      if (before != null && !before.equals(after)) {
+        keys.computeIfAbsent(ws, w -> new TreeSet<>()).add(before.toString());
+      }
+      if (after != null) {
+        keys.computeIfAbsent(ws, w -> new TreeSet<>()).add(after.toString());
+      }
+    }
+
+    JsonObject byAuthor(String ws, String author) {
+      List<String> ids = books.getOrDefault(ws, Map.of()).entrySet().stream()
+          .filter(e -> author.equals(e.getValue().getString("author")))
+          .map(Map.Entry::getKey).sorted().toList();
+      return new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids))).put("count", ids.size());
+    }
+
+    JsonObject genreCount(String ws, String genre) {
+      long n = books.getOrDefault(ws, Map.of()).values().stream().filter(s -> genre.equals(s.getString("genre"))).count();
+      return new JsonObject().put("count", n);
+    }
+  }
+
+  @Test
+  void views_equal_the_model_at_both_levels_and_after_a_restart() {
+    Random random = new Random(42);
+    Model model = new Model();
+    List<String> workspaces = List.of("v-ws-a", "v-ws-b", "v-ws-c", "v-ws-d", "v-ws-e");
+    for (int i = 0; i < 150; i++) {
+      String ws = workspaces.get(random.nextInt(workspaces.size()));
+      List<JsonObject> events = new ArrayList<>();
+      int size = 1 + random.nextInt(3);
+      for (int e = 0; e < size; e++) {
+        String book = "book-" + random.nextInt(12);
+        JsonObject assoc = new JsonObject();
+        List<String> dissoc = new ArrayList<>();
+        int kind = random.nextInt(10);
+        if (kind < 6) {
+          assoc.put("author", AUTHORS[random.nextInt(AUTHORS.length)]);
+          if (random.nextBoolean()) {
+            assoc.put("genre", GENRES[random.nextInt(GENRES.length)]);
+          }
+        } else if (kind < 8) {
+          assoc.put("genre", GENRES[random.nextInt(GENRES.length)]);
+        } else {
+          dissoc.add(random.nextBoolean() ? "author" : "genre");
+        }
+        events.add(action("tester", "book", book, assoc, dissoc.toArray(String[]::new)));
+        model.apply(ws, book, assoc, dissoc);
+      }
+      HttpResponse<Buffer> r = node.append(ws, batch(Long.MAX_VALUE / 2, events.toArray(JsonObject[]::new)).put("baseOffset", 0)
+          .put("resolved", new JsonArray()));
+      if (r.statusCode() == 409) {
+        // Conflicts on purpose are not this test's subject: resolve everything it names.
+        JsonArray unresolved = r.bodyAsJsonObject().getJsonObject("conflict").getJsonArray("unresolved");
+        JsonObject again = batch(0, events.toArray(JsonObject[]::new)).put("resolved", allOffsets(ws));
+        r = node.append(ws, again);
+        assertThat(unresolved).isNotEmpty();
+      }
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      // A sync view is consistent in the cache by the time the append answers.
+      JsonObject consistency = node.consistency(ws);
+      assertThat(consistency.getJsonObject("entities").getJsonObject("view:genre_counts").getLong("cache"))
+          .isEqualTo(consistency.getLong("cpOffset"));
+    }
+    verify(model, workspaces, "cache");
+    verify(model, workspaces, "storage");
+    node = node.restart();
+    verify(model, workspaces, "cache");
+    verify(model, workspaces, "storage");
+  }
+
+  @Test
+  void a_key_never_written_is_not_found_and_an_unknown_view_too() {
+    HttpResponse<Buffer> never = node.get("/v1/apps/bookstore/ws/v-none/views/books_by_author/Nobody");
+    assertThat(never.statusCode()).isEqualTo(404);
+    HttpResponse<Buffer> unknown = node.get("/v1/apps/bookstore/ws/v-none/views/no_such_view/x");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("not_found");
+  }
+
+  private static JsonArray allOffsets(String ws) {
+    long last = node.consistency(ws).getLong("cpOffset");
+    JsonArray all = new JsonArray();
+    for (long o = 1; o <= last; o++) {
+      all.add(o);
+    }
+    return all;
+  }
+
+  private static void verify(Model model, List<String> workspaces, String level) {
+    for (String ws : workspaces) {
+      long last = node.consistency(ws).getLong("cpOffset");
+      for (String author : model.authorKeys.getOrDefault(ws, Set.of())) {
+        JsonObject read = read(ws, "books_by_author", author, last, level);
+        assertThat(read.getJsonObject("value")).as(ws + " author " + author + " at " + level).isEqualTo(model.byAuthor(ws, author));
+        assertThat(read.getLong("consistentAt")).isGreaterThanOrEqualTo(last);
+        assertThat(read.getLong("offs")).isBetween(1L, last);
+      }
+      for (String genre : model.genreKeys.getOrDefault(ws, Set.of())) {
+        JsonObject read = read(ws, "genre_counts", genre, last, level);
+        assertThat(read.getJsonObject("value")).as(ws + " genre " + genre + " at " + level).isEqualTo(model.genreCount(ws, genre));
+      }
+    }
+  }
+
+  private static JsonObject read(String ws, String view, String key, long at, String level) {
+    String path = "/v1/apps/bookstore/ws/" + ws + "/views/" + view + "/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20")
+        + "?consistentAt=" + at + "&level=" + level + "&timeoutMs=10000";
+    HttpResponse<Buffer> r = node.get(path);
+    assertThat(r.statusCode()).as(path + " " + r.bodyAsString()).isEqualTo(200);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("level")).isEqualTo(level);
+    assertThat(body.getString("view")).isEqualTo(view);
+    assertThat(body.getString("key")).isEqualTo(key);
+    return body;
+  }
+}
