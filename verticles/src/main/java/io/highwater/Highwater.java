@@ -7,6 +7,7 @@ import io.highwater.actualizer.SyncView;
 import io.highwater.actualizer.ViewActualizerVerticle;
 import io.highwater.actualizer.ViewDefinition;
 import io.highwater.cluster.ClusterView;
+import io.highwater.cluster.Deployments;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
 import io.highwater.cluster.Ownership;
@@ -59,13 +60,16 @@ public final class Highwater {
   private final Optional<EmbeddedPostgres> embedded;
   private final Database database;
   private final int httpPort;
+  private final Deployments deployments;
 
-  private Highwater(Vertx vertx, HazelcastInstance hazelcast, Optional<EmbeddedPostgres> embedded, Database database, int httpPort) {
+  private Highwater(Vertx vertx, HazelcastInstance hazelcast, Optional<EmbeddedPostgres> embedded, Database database, int httpPort,
+      Deployments deployments) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.embedded = embedded;
     this.database = database;
     this.httpPort = httpPort;
+    this.deployments = deployments;
   }
 
   /** Starts a node; the future completes once it serves HTTP and has recovered its partitions. */
@@ -84,13 +88,16 @@ public final class Highwater {
     return vertx.executeBlocking(() -> embeddedIfNeeded(config)).compose(embedded -> {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
-          .compose(db -> deploy(vertx, hazelcast, config, db)
+          .compose(db -> {
+            Deployments deployments = new Deployments(vertx);
+            return deploy(vertx, hazelcast, config, db, deployments)
               .map(port -> {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), port, db.describe(), embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
-                return new Highwater(vertx, hazelcast, embedded, db, port);
-              }));
+                return new Highwater(vertx, hazelcast, embedded, db, port, deployments);
+              });
+          });
     });
   }
 
@@ -105,7 +112,8 @@ public final class Highwater {
     }
   }
 
-  private static Future<Integer> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db) {
+  private static Future<Integer> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
+      Deployments deployments) {
     Catalog catalog = new Catalog(db.pool());
     ClusterView cluster = new ClusterView(hazelcast);
     Readiness readiness = new Readiness();
@@ -123,7 +131,7 @@ public final class Highwater {
               partitions.add(catalog.claim(partition, cluster.localMemberId())
                   .compose(epoch -> {
                     cluster.owned(new Ownership(partition, cluster.localMemberId(), epoch));
-                    return deployPartition(vertx, config, db, consistency, partition, views);
+                    return deployPartition(vertx, config, db, consistency, partition, views, deployments);
                   }));
             }
           }
@@ -141,25 +149,25 @@ public final class Highwater {
    * the records cache and only then takes appends.
    */
   private static Future<String> deployPartition(Vertx vertx, HighwaterConfig config, Database db, ConsistencyMap consistency,
-      PartitionId partition, List<ViewDefinition> views) {
+      PartitionId partition, List<ViewDefinition> views, Deployments deployments) {
     CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition);
     EventLog log = new EventLog(db.pool());
     RecordStore records = new RecordStore(db.pool());
     ViewStore viewStore = new ViewStore(db.pool());
     RecordsCache cache = new RecordsCache(vertx, partition);
     List<SyncView> syncViews = new ArrayList<>();
-    Future<String> deployed = vertx.deployVerticle(new CoordinatorVerticle(partition, consistency))
-        .compose(id -> vertx.deployVerticle(new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records())));
+    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency))
+        .compose(id -> deployments.deploy(partition, new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(), config.faults())));
     for (ViewDefinition view : views) {
       ViewCache viewCache = new ViewCache(vertx, partition, view.name());
       if (view.sync()) {
         syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore)));
       }
-      deployed = deployed.compose(id -> vertx.deployVerticle(
-          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views())));
+      deployed = deployed.compose(id -> deployments.deploy(partition,
+          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults())));
     }
-    return deployed.compose(id -> vertx.deployVerticle(
-        new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews, config.commandProcessor())));
+    return deployed.compose(id -> deployments.deploy(partition,
+        new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews, config.commandProcessor(), config.faults())));
   }
 
   private static void registerCodecs(EventBus eventBus) {
@@ -181,9 +189,12 @@ public final class Highwater {
     return httpPort;
   }
 
-  /** Stops gracefully: verticles first (the actualizers flush), then the cluster member and the database. */
+  /**
+   * Stops gracefully: each partition's verticles in reverse order (the actualizers flush while the
+   * coordinator still takes their reports), then Vert.x with the cluster member, then the database.
+   */
   public Future<Void> stop() {
-    return vertx.close().eventually(() -> {
+    return deployments.undeployAll().eventually(vertx::close).eventually(() -> {
       embedded.ifPresent(EmbeddedPostgres::close);
       return Future.succeededFuture();
     });

@@ -1,5 +1,6 @@
 package io.highwater.actualizer;
 
+import io.highwater.config.FaultHook;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
@@ -35,6 +36,8 @@ final class Flusher<K, V> {
 
   private final Vertx vertx;
   private final String name;
+  private final String entity;
+  private final FaultHook faults;
   private final int bundleSize;
   private final long intervalMs;
   private final Target<K, V> target;
@@ -46,9 +49,11 @@ final class Flusher<K, V> {
   private long flushed;
   private long timerId = -1;
 
-  Flusher(Vertx vertx, String name, int bundleSize, long intervalMs, Target<K, V> target) {
+  Flusher(Vertx vertx, String entity, String partition, int bundleSize, long intervalMs, FaultHook faults, Target<K, V> target) {
     this.vertx = vertx;
-    this.name = name;
+    this.entity = entity;
+    this.name = entity + " of " + partition;
+    this.faults = faults;
     this.bundleSize = bundleSize;
     this.intervalMs = intervalMs;
     this.target = target;
@@ -100,8 +105,11 @@ final class Flusher<K, V> {
     }
     dirty.clear();
     long upTo = applied;
-    return target.write(bundle, upTo)
+    Future<Void> written = target.write(bundle, upTo);
+    faults.reached("flush-sent", entity, upTo);
+    return written
         .compose(v -> {
+          faults.reached("flush-committed", entity, upTo);
           bundle.forEach(target::removeFlushed);
           flushed = Math.max(flushed, upTo);
           return target.flushed(upTo);

@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
+import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyCoordinator;
 import io.highwater.coordinator.PartitionConsistency;
@@ -27,21 +28,24 @@ public final class RecordsActualizerVerticle extends VerticleBase {
   private final RecordStore store;
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Records config;
+  private final FaultHook faults;
   private Flusher<AggregateKey, RecordState> flusher;
   private MessageConsumer<RecordsApplied> consumer;
 
   public RecordsActualizerVerticle(PartitionId partition, RecordsCache cache, RecordStore store,
-      ConsistencyCoordinator coordinator, HighwaterConfig.Records config) {
+      ConsistencyCoordinator coordinator, HighwaterConfig.Records config, FaultHook faults) {
     this.partition = partition;
     this.cache = cache;
     this.store = store;
     this.coordinator = coordinator;
     this.config = config;
+    this.faults = faults;
   }
 
   @Override
   public Future<?> start() {
-    flusher = new Flusher<>(vertx, "records of " + partition, config.bundleSize(), config.flushIntervalMs(), new Flusher.Target<>() {
+    flusher = new Flusher<>(vertx, PartitionConsistency.RECORDS, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+        new Flusher.Target<>() {
       @Override
       public RecordState cached(AggregateKey key) {
         return cache.get(key);

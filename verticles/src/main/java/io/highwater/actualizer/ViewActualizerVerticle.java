@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
+import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyCoordinator;
 import io.highwater.cp.ViewApplied;
@@ -48,6 +49,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final CachedView cachedView;
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Views config;
+  private final FaultHook faults;
   private final ViewApplier applier;
   private final AggregateStates states;
   private Flusher<ViewKey, ViewValue> flusher;
@@ -58,7 +60,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private boolean failed;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
-      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config) {
+      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults) {
     this.partition = partition;
     this.view = view;
     this.log = log;
@@ -68,6 +70,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     this.cachedView = new CachedView(partition, view.name(), cache, store);
     this.coordinator = coordinator;
     this.config = config;
+    this.faults = faults;
     this.applier = new ViewApplier(view.projector());
     this.states = new AggregateStates(config.stateCacheSize());
   }
@@ -78,7 +81,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    flusher = new Flusher<>(vertx, entity() + " of " + partition, config.bundleSize(), config.flushIntervalMs(), new Flusher.Target<>() {
+    flusher = new Flusher<>(vertx, entity(), partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+        new Flusher.Target<>() {
       @Override
       public ViewValue cached(ViewKey key) {
         return cache.get(key);
@@ -184,6 +188,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
         }
         changed.forEach(cache::put);
         position = page.get(page.size() - 1).offset();
+        faults.reached("cache-applied", entity(), position);
         flusher.changed(changed.keySet(), position);
         return null;
       });

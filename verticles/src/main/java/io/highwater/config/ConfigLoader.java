@@ -30,7 +30,7 @@ public final class ConfigLoader {
     Path file = confDir.resolve("config.json");
     try {
       JsonObject json = new JsonObject(Files.readString(file));
-      return HighwaterConfig.fromJson(applyEnvironment(json, env), confDir);
+      return HighwaterConfig.fromJson(applyEnvironment(json, env), confDir, FaultHook.fromEnvironment(env));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }

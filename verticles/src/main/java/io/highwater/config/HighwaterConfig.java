@@ -19,8 +19,10 @@ public record HighwaterConfig(
     Views views,
     Reads reads,
     Limits limits,
+    WebSocket webSocket,
     Map<String, AppConfig> apps,
-    Path confDir) {
+    Path confDir,
+    FaultHook faults) {
 
   public record Http(String host, int port) {}
 
@@ -40,6 +42,13 @@ public record HighwaterConfig(
 
   public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit) {}
 
+  /**
+   * {@code GET /v1/ws}: the largest message a client may send, how many awaits and watches one
+   * connection may hold, and how many bytes of frames a client may fall behind by, once its write
+   * queue is full, before it is disconnected.
+   */
+  public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes) {}
+
   /** Every partition of every app. */
   public List<PartitionId> partitions() {
     return apps.values().stream().flatMap(app -> app.partitionIds().stream()).toList();
@@ -51,6 +60,10 @@ public record HighwaterConfig(
 
   /** Reads the JSON document; every key must be present (conf/config.json holds every default). */
   public static HighwaterConfig fromJson(JsonObject json, Path confDir) {
+    return fromJson(json, confDir, FaultHook.NONE);
+  }
+
+  public static HighwaterConfig fromJson(JsonObject json, Path confDir, FaultHook faults) {
     JsonObject http = json.getJsonObject("http");
     JsonObject pg = json.getJsonObject("postgres");
     JsonObject cluster = json.getJsonObject("cluster");
@@ -59,6 +72,7 @@ public record HighwaterConfig(
     JsonObject views = json.getJsonObject("views");
     JsonObject reads = json.getJsonObject("reads");
     JsonObject limits = json.getJsonObject("limits");
+    JsonObject webSocket = json.getJsonObject("webSocket");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
     return new HighwaterConfig(
@@ -84,7 +98,12 @@ public record HighwaterConfig(
             limits.getInteger("maxBodyBytes"),
             limits.getInteger("defaultStreamLimit"),
             limits.getInteger("maxStreamLimit")),
+        new WebSocket(
+            webSocket.getInteger("maxFrameBytes"),
+            webSocket.getInteger("maxSubscriptionsPerConnection"),
+            webSocket.getInteger("maxQueuedBytes")),
         Map.copyOf(apps),
-        confDir);
+        confDir,
+        faults);
   }
 }

@@ -3,6 +3,7 @@ package io.highwater.cp;
 import io.highwater.actualizer.SyncView;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
+import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
@@ -55,6 +56,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.CommandProcessor config;
   private final List<SyncView> syncViews;
+  private final FaultHook faults;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private MessageConsumer<AppendRequest> consumer;
@@ -63,7 +65,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private long nextOffset;
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
-      ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config) {
+      ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults) {
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
@@ -71,6 +73,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     this.coordinator = coordinator;
     this.syncViews = List.copyOf(syncViews);
     this.config = config;
+    this.faults = faults;
   }
 
   @Override
@@ -196,7 +199,10 @@ public final class CommandProcessorVerticle extends VerticleBase {
         cacheOffsets.put(view.entity(), last);
       }
     }
-    return Future.all(views).compose(v -> coordinator.commit(new Advance(last, cacheOffsets, Map.of())));
+    return Future.all(views).compose(v -> {
+      cacheOffsets.keySet().forEach(entity -> faults.reached("cache-applied", entity, last));
+      return coordinator.commit(new Advance(last, cacheOffsets, Map.of()));
+    });
   }
 
   /** Applies every stored event after {@code applied} to the cache, then takes up after the log's end. */

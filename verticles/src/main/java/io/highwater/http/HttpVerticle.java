@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     LogHandler logHandler = new LogHandler(apps, log, config.limits());
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
     ViewsHandler views = new ViewsHandler(vertx, apps, watch, new ViewStore(pool), config.reads());
+    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 
     Router router = Router.router(vertx);
     router.post("/v1/apps/:app/ws/:ws/events")
@@ -78,9 +79,11 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
     router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
     router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
+    router.get("/v1/ws").handler(webSockets::upgrade);
     router.get("/v1/cluster").handler(ctx -> Responses.json(ctx, 200, cluster.toJson()));
     router.get("/metrics").handler(new Metrics(config, watch)::handle);
-    router.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {

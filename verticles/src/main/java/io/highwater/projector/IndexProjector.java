@@ -38,9 +38,13 @@ public final class IndexProjector implements Projector {
 
   @Override
   public void project(ProjectedEvent event, ViewReader view, Intents intents) {
+    Set<String> moved = options.movedKeys(event);
+    if (moved.isEmpty()) {
+      return;
+    }
     String id = event.stored().event().action().aggregate().id();
     String leaving = options.keyOf(event.before());
-    for (String key : options.movedKeys(event)) {
+    for (String key : moved) {
       TreeSet<String> ids = ids(view, key);
       if (key.equals(leaving)) {
         ids.remove(id);

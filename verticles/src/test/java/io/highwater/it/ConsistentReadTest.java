@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -216,9 +215,6 @@ class ConsistentReadTest {
   }
 
   @Test
-  @Disabled("bug: GET /health/live answers 204 No Content with an empty body, not 200 with {\"status\": \"UP\"}: "
-      + "HttpVerticle mounts HealthCheckHandler.create(vertx) without registering any procedure, and Vert.x answers 204 "
-      + "when a health check handler has no procedure")
   void health_live_answers_200_up() {
     assertHealthUp("/health/live");
   }

@@ -106,6 +106,16 @@ public final class TestNode implements AutoCloseable {
     return client;
   }
 
+  /** The Vert.x of the test's clients (not the node's), e.g. for a WebSocketClient. */
+  public Vertx clientVertx() {
+    return clientVertx;
+  }
+
+  /** The port the node serves HTTP on, on 127.0.0.1. */
+  public int httpPort() {
+    return Integer.parseInt(env.get("HIGHWATER_HTTP_PORT"));
+  }
+
   @Override
   public void close() {
     client.close();

@@ -47,48 +47,10 @@ class ViewsTest {
     node.close();
   }
 
-  /** What the views should hold, computed from the events alone. */
-  static final class Model {
-    final Map<String, Map<String, JsonObject>> books = new HashMap<>();
-    final Map<String, Set<String>> authorKeys = new HashMap<>();
-    final Map<String, Set<String>> genreKeys = new HashMap<>();
-
-    void apply(String ws, String book, JsonObject assoc, List<String> dissoc) {
-      JsonObject state = books.computeIfAbsent(ws, w -> new TreeMap<>()).computeIfAbsent(book, b -> new JsonObject());
-      touch(ws, state, assoc, dissoc, "author", authorKeys);
-      touch(ws, state, assoc, dissoc, "genre", genreKeys);
-      dissoc.forEach(state::remove);
-      assoc.forEach(e -> state.put(e.getKey(), e.getValue()));
-    }
-
-    private static void touch(String ws, JsonObject state, JsonObject assoc, List<String> dissoc, String field, Map<String, Set<String>> keys) {
-      Object before = state.getValue(field);
-      Object after = assoc.containsKey(field) ? assoc.getValue(field) : dissoc.contains(field) ? null : before;
-      if (before != null && !before.equals(after)) {
-        keys.computeIfAbsent(ws, w -> new TreeSet<>()).add(before.toString());
-      }
-      if (after != null) {
-        keys.computeIfAbsent(ws, w -> new TreeSet<>()).add(after.toString());
-      }
-    }
-
-    JsonObject byAuthor(String ws, String author) {
-      List<String> ids = books.getOrDefault(ws, Map.of()).entrySet().stream()
-          .filter(e -> author.equals(e.getValue().getString("author")))
-          .map(Map.Entry::getKey).sorted().toList();
-      return new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids))).put("count", ids.size());
-    }
-
-    JsonObject genreCount(String ws, String genre) {
-      long n = books.getOrDefault(ws, Map.of()).values().stream().filter(s -> genre.equals(s.getString("genre"))).count();
-      return new JsonObject().put("count", n);
-    }
-  }
-
   @Test
   void views_equal_the_model_at_both_levels_and_after_a_restart() {
     Random random = new Random(42);
-    Model model = new Model();
+    ViewModel model = new ViewModel();
     List<String> workspaces = List.of("v-ws-a", "v-ws-b", "v-ws-c", "v-ws-d", "v-ws-e");
     for (int i = 0; i < 150; i++) {
       String ws = workspaces.get(random.nextInt(workspaces.size()));
@@ -152,7 +114,7 @@ class ViewsTest {
     return all;
   }
 
-  private static void verify(Model model, List<String> workspaces, String level) {
+  private static void verify(ViewModel model, List<String> workspaces, String level) {
     for (String ws : workspaces) {
       long last = node.consistency(ws).getLong("cpOffset");
       for (String author : model.authorKeys.getOrDefault(ws, Set.of())) {

@@ -1,0 +1,46 @@
+package io.highwater.cluster;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The verticles this node runs for each partition, in the order they were deployed, so that they
+ * stop in the reverse order: the command processor first, then the actualizers (which flush), and
+ * the coordinator they report to last.
+ */
+public final class Deployments {
+
+  private final Vertx vertx;
+  private final Map<PartitionId, List<String>> partitions = new ConcurrentHashMap<>();
+
+  public Deployments(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<String> deploy(PartitionId partition, Deployable verticle) {
+    return vertx.deployVerticle(verticle)
+        .onSuccess(id -> partitions.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>()).add(id));
+  }
+
+  public Future<Void> undeploy(PartitionId partition) {
+    List<String> ids = new ArrayList<>(partitions.getOrDefault(partition, List.of()));
+    partitions.remove(partition);
+    Future<Void> done = Future.succeededFuture();
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      done = done.compose(v -> vertx.undeploy(id));
+    }
+    return done;
+  }
+
+  /** Every partition, each in reverse order, all at once. */
+  public Future<Void> undeployAll() {
+    return Future.all(List.copyOf(partitions.keySet()).stream().map(this::undeploy).toList()).mapEmpty();
+  }
+}

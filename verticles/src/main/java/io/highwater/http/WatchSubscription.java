@@ -1,0 +1,59 @@
+package io.highwater.http;
+
+import io.highwater.cluster.PartitionId;
+import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.coordinator.Watermark;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A {@code watch}: sends an {@code advanced} frame for an entity whenever its watermark at the
+ * watched level moves past what was last sent, and once at the start with the current value (so the
+ * client has a baseline and knows the watch is in place).
+ */
+final class WatchSubscription implements Subscription {
+
+  private final WebSocketRequest.Watch request;
+  private final WebSocketOutbox outbox;
+  private final Map<String, Watermark> sent = new HashMap<>();
+  private boolean stopped;
+
+  WatchSubscription(WebSocketRequest.Watch request, WebSocketOutbox outbox) {
+    this.request = request;
+    this.outbox = outbox;
+  }
+
+  @Override
+  public String id() {
+    return request.id();
+  }
+
+  @Override
+  public PartitionId partition() {
+    return request.partition();
+  }
+
+  @Override
+  public void offer(PartitionConsistency state) {
+    if (stopped) {
+      return;
+    }
+    for (String entity : request.entities()) {
+      Watermark now = state.entity(entity);
+      Watermark before = sent.get(entity);
+      if (before == null || now.at(request.level()) > before.at(request.level())) {
+        // The larger of each, so that neither field of a frame is ever below the previous frame's.
+        Watermark next = before == null ? now
+            : new Watermark(Math.max(before.cache(), now.cache()), Math.max(before.storage(), now.storage()));
+        sent.put(entity, next);
+        outbox.advance(this, entity, WebSocketFrames.advanced(request.id(), request.partition(), entity, next));
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    outbox.forget(this);
+  }
+}

@@ -1,0 +1,38 @@
+package io.highwater.http;
+
+import io.highwater.config.HighwaterConfig;
+import io.highwater.coordinator.ConsistencyWatch;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /v1/ws}: consistent-at-offset notifications over WebSocket. One per HttpVerticle
+ * instance: its single ConsistencyWatch listener fans changes out to that instance's sockets.
+ */
+final class WebSocketHandler {
+
+  private final Vertx vertx;
+  private final ConsistencyWatch watch;
+  private final HighwaterConfig.WebSocket limits;
+  private final WebSocketRequestParser parser;
+  private final SubscriptionIndex index = new SubscriptionIndex();
+
+  WebSocketHandler(Vertx vertx, HighwaterConfig config, ConsistencyWatch watch) {
+    this.vertx = vertx;
+    this.watch = watch;
+    this.limits = config.webSocket();
+    this.parser = new WebSocketRequestParser(config);
+    watch.addListener(index::changed);
+  }
+
+  /** Upgrades from a route, so that the router keeps every other request (and upgrade) to itself. */
+  void upgrade(RoutingContext ctx) {
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits).start())
+        .onFailure(e -> {
+          if (!ctx.response().headWritten()) {
+            ApiError.badRequest("upgrade", "expected a WebSocket upgrade request: " + e.getMessage()).send(ctx);
+          }
+        });
+  }
+}
