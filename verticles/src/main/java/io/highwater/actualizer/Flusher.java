@@ -63,13 +63,25 @@ final class Flusher<K, V> {
   void start(long checkpoint) {
     flushed = checkpoint;
     applied = Math.max(applied, checkpoint);
-    timerId = vertx.setPeriodic(intervalMs, t -> flush());
+    resume();
   }
 
   /** Flushes what is left and stops: on a graceful stop nothing stays only in memory. */
   Future<Void> stop() {
     vertx.cancelTimer(timerId);
     return flushAll();
+  }
+
+  /** Stops flushing, once a flush in flight has ended; what is pending stays pending. */
+  Future<Void> pause() {
+    vertx.cancelTimer(timerId);
+    return flushing ? vertx.timer(intervalMs).compose(t -> pause()) : Future.succeededFuture();
+  }
+
+  /** Flushes every interval again after {@link #pause}. */
+  void resume() {
+    vertx.cancelTimer(timerId);
+    timerId = vertx.setPeriodic(intervalMs, t -> flush());
   }
 
   void changed(Collection<K> keys, long offset) {

@@ -4,41 +4,34 @@ import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
+import io.highwater.coordinator.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
 import io.highwater.cp.ViewApplied;
-import io.highwater.event.AggregateKey;
-import io.highwater.event.StoredEvent;
-import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
-import io.highwater.storage.StreamFilter;
 import io.highwater.storage.ViewCache;
-import io.highwater.storage.ViewKey;
 import io.highwater.storage.ViewStore;
-import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The actualizer of one view in one app partition. It follows the log from the view's durable
- * checkpoint, projecting each event into the view's cache (and reporting the cache watermark), and
+ * checkpoint, projecting each event into the view's cache (then reporting the cache watermark), and
  * flushes the cache to PostgreSQL in bundles (then reporting the storage watermark). A sync view's
  * actualizer only catches up at start; afterwards the command processor projects into the cache
- * and this verticle flushes.
+ * and this verticle flushes. On request it rebuilds an async view from offset 0 beside the live
+ * copy, which keeps serving, and swaps the copy in once it has caught up.
  */
 public final class ViewActualizerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewActualizerVerticle.class);
+  private static final String COPY_SUFFIX = "~rebuild";
 
   private final PartitionId partition;
   private final ViewDefinition view;
@@ -46,18 +39,15 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final RecordStore checkpoints;
   private final ViewStore store;
   private final ViewCache cache;
-  private final CachedView cachedView;
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Views config;
   private final FaultHook faults;
-  private final ViewApplier applier;
-  private final AggregateStates states;
-  private Flusher<ViewKey, ViewValue> flusher;
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** Every event up to here is projected into the cache. */
-  private long position;
-  private boolean following;
+  private ViewTrack live;
+  private ViewTrack copy;
+  /** Completes when the live track is idle; a new one for each catch-up. */
+  private Promise<Void> idle = promiseDone();
   private boolean failed;
+  private boolean swapping;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
       ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults) {
@@ -67,131 +57,188 @@ public final class ViewActualizerVerticle extends VerticleBase {
     this.checkpoints = checkpoints;
     this.store = store;
     this.cache = cache;
-    this.cachedView = new CachedView(partition, view.name(), cache, store);
     this.coordinator = coordinator;
     this.config = config;
     this.faults = faults;
-    this.applier = new ViewApplier(view.projector());
-    this.states = new AggregateStates(config.stateCacheSize());
   }
 
   private String entity() {
     return view.config().entity();
   }
 
+  private String copyName() {
+    return view.name() + COPY_SUFFIX;
+  }
+
   @Override
   public Future<?> start() {
-    flusher = new Flusher<>(vertx, entity(), partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
-        new Flusher.Target<>() {
-      @Override
-      public ViewValue cached(ViewKey key) {
-        return cache.get(key);
-      }
-
-      @Override
-      public void removeFlushed(ViewKey key, ViewValue value) {
-        cache.removeFlushed(key, value);
-      }
-
-      @Override
-      public Future<Void> write(Map<ViewKey, ViewValue> bundle, long upTo) {
-        return store.flush(partition, view.name(), bundle, upTo);
-      }
-
-      @Override
-      public Future<?> flushed(long upTo) {
-        return coordinator.commitStorageConsistency(entity(), upTo);
-      }
-    });
-    return checkpoints.checkpoint(partition, entity())
+    live = liveTrack(new AggregateStates(config.stateCacheSize()));
+    // A copy left by a rebuild that did not finish is started over on request, not resumed.
+    return store.discard(partition, copyName())
+        .compose(v -> checkpoints.checkpoint(partition, entity()))
         .compose(checkpoint -> {
-          position = checkpoint;
-          flusher.start(checkpoint);
-          return coordinator.commitStorageConsistency(entity(), checkpoint);
+          live.start(checkpoint);
+          // Storage as far as the checkpoint, and no failure of an earlier run any more.
+          return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), "")));
         })
         .compose(v -> catchUp())
         .compose(v -> view.sync() ? takeFromCommandProcessor() : followLog())
-        .onSuccess(v -> LOG.info("View {} of {} at offset {} ({})", view.name(), partition, position, view.sync() ? "sync" : "async"));
+        .compose(v -> vertx.eventBus().consumer(Addresses.viewRebuild(partition, view.name()), this::onRebuild).completion())
+        .onSuccess(v -> LOG.info("View {} of {} at offset {} ({})", view.name(), partition, live.position(),
+            view.sync() ? "sync" : "async"));
   }
 
   @Override
   public Future<?> stop() {
-    return flusher.stop();
+    return copy == null ? live.stop() : copy.pause().compose(v -> live.stop());
+  }
+
+  private ViewTrack liveTrack(AggregateStates states) {
+    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults,
+        upTo -> coordinator.commitStorageConsistency(entity(), upTo));
   }
 
   /** Sync: the command processor projects; this verticle flushes what it reports. */
   private Future<Void> takeFromCommandProcessor() {
-    MessageConsumer<ViewApplied> consumer = vertx.eventBus().<ViewApplied>localConsumer(Addresses.viewApplied(partition, view.name()),
-        m -> flusher.changed(m.body().changed(), m.body().offset()));
-    consumers.add(consumer);
-    return consumer.completion();
+    return vertx.eventBus().<ViewApplied>localConsumer(Addresses.viewApplied(partition, view.name()),
+        m -> live.changed(m.body().changed(), m.body().offset())).completion();
   }
 
   /** Async: woken by every move of the processor's offset, never polling. */
   private Future<Void> followLog() {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition), m -> {
-      if (m.body().getLong("cpOffset") > position) {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition), m -> {
+      if (!swapping && m.body().getLong("cpOffset") > live.position()) {
         catchUp();
       }
-    });
-    consumers.add(consumer);
-    return consumer.completion().compose(v -> catchUp());
+    }).completion().compose(v -> catchUp());
   }
 
-  /** Projects every stored event after the position, page by page, until the end of the log. */
+  /** Projects every stored event after the live position, page by page, until the end of the log. */
   private Future<Void> catchUp() {
-    if (following || failed) {
-      return Future.succeededFuture();
+    if (!idle.future().isComplete() || failed || swapping) {
+      return idle.future();
     }
-    following = true;
-    return nextPages()
+    idle = Promise.promise();
+    return pages()
         .recover(e -> {
-          if (!failed) {
-            LOG.warn("View {} of {} could not read the log at offset {}; retrying on the next append", view.name(), partition,
-                position + 1, e);
+          if (e instanceof ViewTrack.ProjectorFailure failure) {
+            failed = true;
+            LOG.error("View {} of {} stopped at offset {}: its projector failed; it will not skip the event", view.name(),
+                partition, failure.offset, failure.getCause());
+            return coordinator.commit(Advance.status(entity(), new JsonObject()
+                .put("status", "failed").put("failedAt", failure.offset).put("error", String.valueOf(failure.getCause()))))
+                .mapEmpty();
           }
+          LOG.warn("View {} of {} could not read the log after offset {}; retrying on the next append", view.name(), partition,
+              live.position(), e);
           return Future.succeededFuture();
         })
-        .onComplete(done -> following = false);
+        .onComplete(done -> idle.complete());
   }
 
-  private Future<Void> nextPages() {
-    return log.read(partition, position + 1, config.logPageSize(), null, StreamFilter.NONE).compose(page -> {
-      if (page.isEmpty()) {
+  private Future<Void> pages() {
+    ViewTrack track = live;
+    return track.step().compose(more -> {
+      if (!more || track != live) {
         return Future.succeededFuture();
       }
-      return project(page)
-          .compose(v -> coordinator.commitCacheConsistency(entity(), position))
-          .compose(v -> nextPages());
+      return coordinator.commitCacheConsistency(entity(), track.position()).compose(v -> pages());
     });
   }
 
-  private Future<Void> project(List<StoredEvent> page) {
-    Set<AggregateKey> aggregates = new LinkedHashSet<>();
-    page.stream().filter(e -> e.event().isAction())
-        .forEach(e -> aggregates.add(new AggregateKey(e.ws(), e.event().action().aggregate())));
-    return states.load(log, partition, aggregates, page.get(0).offset()).compose(v -> {
-      List<ProjectedEvent> projected = page.stream().map(states::advance).toList();
-      Set<ViewKey> reads = new LinkedHashSet<>();
-      projected.forEach(e -> reads.addAll(applier.reads(e)));
-      return cachedView.current(reads).map(values -> {
-        Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
-        for (ProjectedEvent event : projected) {
-          try {
-            changed.putAll(applier.apply(event, values));
-          } catch (RuntimeException e) {
-            failed = true;
-            LOG.error("View {} of {} stopped at offset {}: its projector failed; it will not skip the event", view.name(), partition,
-                event.stored().offset(), e);
-            throw e;
+  private void onRebuild(Message<Object> request) {
+    if (view.sync()) {
+      request.fail(400, "view " + view.name() + " is sync; only async views are rebuilt beside the live copy");
+    } else if (copy != null) {
+      request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
+    } else {
+      copy = new ViewTrack(vertx, partition, view, copyName(), log, store, new ViewCache(vertx, partition, copyName()),
+          new AggregateStates(config.stateCacheSize()), config, faults, upTo -> Future.succeededFuture());
+      LOG.info("Rebuilding view {} of {} from offset 0 beside the live copy", view.name(), partition);
+      store.discard(partition, copyName())
+          .compose(v -> reportProgress())
+          .onSuccess(v -> {
+            copy.start(0);
+            request.reply(new JsonObject().put("partition", partition.partition()).put("status", "started"));
+            rebuild();
+          })
+          .onFailure(e -> {
+            copy = null;
+            request.fail(503, "cannot start the rebuild: " + e.getMessage());
+          });
+    }
+  }
+
+  /** Runs the copy to the end of the log, page by page, reporting its progress; then swaps it in. */
+  private void rebuild() {
+    copy.step()
+        .compose(more -> reportProgress().map(more))
+        .onSuccess(more -> {
+          if (more) {
+            rebuild();
+          } else {
+            swap();
           }
-        }
-        changed.forEach(cache::put);
-        position = page.get(page.size() - 1).offset();
-        faults.reached("cache-applied", entity(), position);
-        flusher.changed(changed.keySet(), position);
-        return null;
-      });
+        })
+        .onFailure(this::abandonRebuild);
+  }
+
+  private Future<?> reportProgress() {
+    return coordinator.cpOffset().compose(cp -> {
+      LOG.info("Rebuild of view {} of {}: offset {} of {}", view.name(), partition, copy.position(), cp);
+      return coordinator.commit(Advance.status(entity(), new JsonObject()
+          .put("rebuild", new JsonObject().put("offset", copy.position()).put("cpOffset", cp))));
     });
+  }
+
+  /**
+   * Stops the live track between two pages, brings the copy to the end of the log, flushes it, and
+   * makes it the view in one transaction; the new live track starts where the copy is, which is
+   * never behind the old one, so no watermark goes backwards.
+   */
+  private void swap() {
+    ViewTrack old = live;
+    swapping = true;
+    idle.future()
+        .compose(v -> drainCopy())
+        .compose(v -> copy.flushNow())
+        .compose(v -> copy.pause())
+        .compose(v -> old.pause())
+        .compose(v -> store.replace(partition, view.name(), copyName(), copy.position()))
+        .onSuccess(v -> {
+          cache.clear();
+          live = liveTrack(copy.states());
+          live.start(copy.position());
+          long position = copy.position();
+          copy = null;
+          swapping = false;
+          LOG.info("View {} of {} rebuilt up to offset {} and swapped in", view.name(), partition, position);
+          coordinator.commit(new Advance(0, Map.of(entity(), position), Map.of(entity(), position), Map.of(entity(), "")))
+              .onComplete(done -> catchUp());
+        })
+        .onFailure(e -> {
+          old.resume();
+          swapping = false;
+          abandonRebuild(e);
+          catchUp();
+        });
+  }
+
+  private Future<Void> drainCopy() {
+    return copy.step().compose(more -> more ? drainCopy() : Future.succeededFuture());
+  }
+
+  private void abandonRebuild(Throwable e) {
+    LOG.error("Rebuild of view {} of {} failed; the live copy keeps serving", view.name(), partition, e);
+    ViewTrack abandoned = copy;
+    copy = null;
+    abandoned.pause().onComplete(done -> coordinator.commit(Advance.status(entity(), new JsonObject()
+        .put("rebuild", new JsonObject().put("status", "failed").put("error", String.valueOf(e))))));
+  }
+
+  private static Promise<Void> promiseDone() {
+    Promise<Void> done = Promise.promise();
+    done.complete();
+    return done;
   }
 }

@@ -29,4 +29,9 @@ public final class Addresses {
   public static String viewApplied(PartitionId id, String view) {
     return "highwater.view.applied." + view + "." + id.key();
   }
+
+  /** Asks the view's actualizer of the partition to rebuild it beside the live copy. */
+  public static String viewRebuild(PartitionId id, String view) {
+    return "highwater.view.rebuild." + view + "." + id.key();
+  }
 }

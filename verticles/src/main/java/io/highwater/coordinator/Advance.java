@@ -7,13 +7,26 @@ import java.util.Map;
 
 /**
  * One report to the coordinator: any of the command processor's offset, cache offsets and storage
- * offsets per entity. The seed's commit calls are each one of these.
+ * offsets per entity, and entities' status notes. The seed's commit calls are each one of these.
+ * Offsets only ever raise what the coordinator holds; a status note replaces the entity's last one
+ * (an empty note clears it).
  */
-public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage) implements Serializable {
+public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage, Map<String, String> status)
+    implements Serializable {
 
   public Advance {
     cache = Map.copyOf(cache);
     storage = Map.copyOf(storage);
+    status = Map.copyOf(status);
+  }
+
+  public Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage) {
+    this(cpOffset, cache, storage, Map.of());
+  }
+
+  /** A status note for the entity, e.g. {@code {"status": "failed", "error": "…"}}; empty clears it. */
+  public static Advance status(String entity, JsonObject note) {
+    return new Advance(0, Map.of(), Map.of(), Map.of(entity, note.encode()));
   }
 
   public static Advance cpOffset(long offset) {
@@ -35,14 +48,15 @@ public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> 
       cache.put(entity, w.cache());
       storage.put(entity, w.storage());
     });
-    return new Advance(state.cpOffset(), cache, storage);
+    return new Advance(state.cpOffset(), cache, storage, state.status());
   }
 
   public JsonObject toJson() {
     return new JsonObject()
         .put("cpOffset", cpOffset)
         .put("cache", new JsonObject(new HashMap<>(cache)))
-        .put("storage", new JsonObject(new HashMap<>(storage)));
+        .put("storage", new JsonObject(new HashMap<>(storage)))
+        .put("status", new JsonObject(new HashMap<>(status)));
   }
 
   public static Advance fromJson(JsonObject json) {
@@ -50,6 +64,8 @@ public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> 
     Map<String, Long> storage = new HashMap<>();
     json.getJsonObject("cache").forEach(e -> cache.put(e.getKey(), ((Number) e.getValue()).longValue()));
     json.getJsonObject("storage").forEach(e -> storage.put(e.getKey(), ((Number) e.getValue()).longValue()));
-    return new Advance(json.getLong("cpOffset"), cache, storage);
+    Map<String, String> status = new HashMap<>();
+    json.getJsonObject("status", new JsonObject()).forEach(e -> status.put(e.getKey(), (String) e.getValue()));
+    return new Advance(json.getLong("cpOffset"), cache, storage, status);
   }
 }

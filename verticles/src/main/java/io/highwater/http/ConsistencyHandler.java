@@ -34,7 +34,7 @@ final class ConsistencyHandler {
 
   static JsonObject toJson(AppConfig app, PartitionId partition, PartitionConsistency state) {
     JsonObject entities = new JsonObject();
-    app.entities().forEach(entity -> entities.put(entity, state.entity(entity).toJson()));
+    app.entities().forEach(entity -> entities.put(entity, state.entity(entity).toJson().mergeIn(state.status(entity))));
     return new JsonObject()
         .put("app", app.name())
         .put("partition", partition.partition())

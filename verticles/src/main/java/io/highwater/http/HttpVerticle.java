@@ -77,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
     router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
     router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
+    router.post("/v1/apps/:app/views/:view/rebuild").handler(views::rebuild);
     router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
     router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
     router.get("/v1/ws").handler(webSockets::upgrade);

@@ -1,7 +1,9 @@
 package io.highwater.http;
 
 import io.highwater.actualizer.CachedView;
+import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
+import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.config.ViewConfig;
 import io.highwater.coordinator.ConsistencyWatch;
@@ -13,6 +15,8 @@ import io.highwater.storage.ViewStore;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -60,6 +64,26 @@ final class ViewsHandler {
         }))
         .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(e -> Responses.fail(ctx, RecordsHandler.timeoutAsError(e, view.entity())));
+  }
+
+  /** {@code POST /v1/apps/{app}/views/{view}/rebuild}: every partition rebuilds its copy beside the live one. */
+  void rebuild(RoutingContext ctx) {
+    AppConfig app = apps.app(ctx);
+    String name = ctx.pathParam("view");
+    ViewConfig view = app.view(name).orElseThrow(() -> ApiError.notFound("unknown view '" + name + "'"));
+    if (view.sync()) {
+      throw ApiError.badRequest("view", name + " is sync; only async views are rebuilt beside the live copy");
+    }
+    List<Future<Message<JsonObject>>> replies = app.partitionIds().stream()
+        .map(p -> vertx.eventBus().<JsonObject>request(Addresses.viewRebuild(p, name), new JsonObject()))
+        .toList();
+    Future.all(replies)
+        .onSuccess(all -> {
+          JsonArray partitions = new JsonArray();
+          replies.forEach(r -> partitions.add(r.result().body()));
+          Responses.json(ctx, 202, new JsonObject().put("view", name).put("partitions", partitions));
+        })
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("rebuild could not start everywhere: " + e.getMessage())));
   }
 
   private Future<ViewValue> load(PartitionId partition, ViewConfig view, ViewKey key, Level level) {

@@ -28,4 +28,9 @@ public final class ViewCache {
   public void removeFlushed(ViewKey key, ViewValue flushed) {
     map.removeIfPresent(key, flushed);
   }
+
+  /** Forgets every value: the view's storage was replaced by a rebuilt copy. */
+  public void clear() {
+    map.clear();
+  }
 }

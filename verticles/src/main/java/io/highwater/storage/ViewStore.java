@@ -29,6 +29,13 @@ public final class ViewStore {
       FROM unnest($4::text[], $5::text[]) AS k(ws, key)
       JOIN view_rows v ON v.app = $1 AND v.partition = $2 AND v.view = $3 AND v.ws = k.ws AND v.key = k.key""";
 
+  private static final String DISCARD_ROWS = "DELETE FROM view_rows WHERE app = $1 AND partition = $2 AND view = $3";
+  private static final String DISCARD_CHECKPOINT = "DELETE FROM checkpoints WHERE app = $1 AND partition = $2 AND entity = $3";
+  private static final String TAKE_ROWS = "UPDATE view_rows SET view = $3 WHERE app = $1 AND partition = $2 AND view = $4";
+  private static final String SET_CHECKPOINT = """
+      INSERT INTO checkpoints (app, partition, entity, offs) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (app, partition, entity) DO UPDATE SET offs = excluded.offs""";
+
   private final Pool pool;
 
   public ViewStore(Pool pool) {
@@ -73,6 +80,27 @@ public final class ViewStore {
           }
           return found;
         });
+  }
+
+  /** Removes a view's rows and checkpoint (a rebuild's copy left by an earlier run). */
+  public Future<Void> discard(PartitionId partition, String view) {
+    return pool.withTransaction(conn -> conn.preparedQuery(DISCARD_ROWS).execute(Tuple.of(partition.app(), partition.partition(), view))
+        .compose(r -> conn.preparedQuery(DISCARD_CHECKPOINT).execute(Tuple.of(partition.app(), partition.partition(), entity(view))))
+        .mapEmpty());
+  }
+
+  /**
+   * Makes the rebuilt copy {@code copy} the view {@code view}, at checkpoint {@code offset}, in one
+   * transaction: readers of storage see the old rows or the new ones, never a mix.
+   */
+  public Future<Void> replace(PartitionId partition, String view, String copy, long offset) {
+    String app = partition.app();
+    int p = partition.partition();
+    return pool.withTransaction(conn -> conn.preparedQuery(DISCARD_ROWS).execute(Tuple.of(app, p, view))
+        .compose(r -> conn.preparedQuery(TAKE_ROWS).execute(Tuple.of(app, p, view, copy)))
+        .compose(r -> conn.preparedQuery(SET_CHECKPOINT).execute(Tuple.of(app, p, entity(view), offset)))
+        .compose(r -> conn.preparedQuery(DISCARD_CHECKPOINT).execute(Tuple.of(app, p, entity(copy))))
+        .mapEmpty());
   }
 
   /** The coordinator's name for a view. */

@@ -261,8 +261,23 @@ class PartitionConsistencyTest {
           Map.of(RECORDS, new Watermark(7, 6), BY_AUTHOR, new Watermark(7, 4)));
       assertThat(state.toJson()).isEqualTo(new JsonObject(
           "{\"cpOffset\": 7, \"entities\": {\"records\": {\"cache\": 7, \"storage\": 6},"
-              + " \"view:books_by_author\": {\"cache\": 7, \"storage\": 4}}}"));
+              + " \"view:books_by_author\": {\"cache\": 7, \"storage\": 4}}, \"status\": {}}"));
       assertThat(state.entitiesJson().fieldNames()).containsExactly(RECORDS, BY_AUTHOR);
+    }
+
+    @Test
+    void statusNotesShowBesideTheWatermarksAndAnEmptyNoteClearsThem() {
+      PartitionConsistency failed = new PartitionConsistency(3, Map.of(BY_AUTHOR, new Watermark(2, 1)))
+          .advance(Advance.status(BY_AUTHOR, new JsonObject().put("status", "failed").put("failedAt", 3)));
+      assertThat(failed.entitiesJson().getJsonObject(BY_AUTHOR))
+          .isEqualTo(new JsonObject("{\"cache\": 2, \"storage\": 1, \"status\": \"failed\", \"failedAt\": 3}"));
+      assertThat(PartitionConsistency.fromJson(failed.toJson())).isEqualTo(failed);
+      PartitionConsistency cleared = failed.advance(new Advance(0, Map.of(), Map.of(), Map.of(BY_AUTHOR, "")));
+      assertThat(cleared.status(BY_AUTHOR)).isEqualTo(new JsonObject());
+      assertThat(cleared.entity(BY_AUTHOR)).isEqualTo(new Watermark(2, 1));
+      // A merge keeps the larger offsets and the newer report's notes.
+      assertThat(failed.merge(cleared).status()).isEmpty();
+      assertThat(cleared.merge(failed).status(BY_AUTHOR).getString("status")).isEqualTo("failed");
     }
 
     @Test
@@ -282,7 +297,7 @@ class PartitionConsistencyTest {
       assertThat(Advance.fromJson(Advance.cpOffset(4).toJson())).isEqualTo(Advance.cpOffset(4));
       assertThat(report.toJson()).isEqualTo(new JsonObject(
           "{\"cpOffset\": 12, \"cache\": {\"records\": 12, \"view:genre_counts\": 3},"
-              + " \"storage\": {\"view:books_by_author\": 34359738368}}"));
+              + " \"storage\": {\"view:books_by_author\": 34359738368}, \"status\": {}}"));
     }
 
     @Test

@@ -1,0 +1,166 @@
+package io.highwater.actualizer;
+
+import io.highwater.cluster.PartitionId;
+import io.highwater.config.FaultHook;
+import io.highwater.config.HighwaterConfig;
+import io.highwater.event.AggregateKey;
+import io.highwater.event.StoredEvent;
+import io.highwater.projector.ProjectedEvent;
+import io.highwater.storage.EventLog;
+import io.highwater.storage.StreamFilter;
+import io.highwater.storage.ViewCache;
+import io.highwater.storage.ViewKey;
+import io.highwater.storage.ViewStore;
+import io.highwater.storage.ViewValue;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * One copy of a view being kept: its position in the log, the aggregate states as of that
+ * position, its cache, and the flusher that writes the cache to its rows. The live view is one
+ * track; a rebuild runs a second one beside it under another stored name.
+ */
+final class ViewTrack {
+
+  private final PartitionId partition;
+  private final String storedName;
+  private final String entity;
+  private final EventLog log;
+  private final ViewApplier applier;
+  private final CachedView view;
+  private final AggregateStates states;
+  private final Flusher<ViewKey, ViewValue> flusher;
+  private final FaultHook faults;
+  private final int pageSize;
+  private long position;
+
+  ViewTrack(Vertx vertx, PartitionId partition, ViewDefinition definition, String storedName, EventLog log, ViewStore store,
+      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, LongFunction<Future<?>> flushed) {
+    this.partition = partition;
+    this.storedName = storedName;
+    this.entity = ViewStore.entity(storedName);
+    this.log = log;
+    this.applier = new ViewApplier(definition.projector());
+    this.view = new CachedView(partition, storedName, cache, store);
+    this.states = states;
+    this.faults = faults;
+    this.pageSize = config.logPageSize();
+    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+        new Flusher.Target<>() {
+          @Override
+          public ViewValue cached(ViewKey key) {
+            return cache.get(key);
+          }
+
+          @Override
+          public void removeFlushed(ViewKey key, ViewValue value) {
+            cache.removeFlushed(key, value);
+          }
+
+          @Override
+          public Future<Void> write(Map<ViewKey, ViewValue> bundle, long upTo) {
+            return store.flush(partition, storedName, bundle, upTo);
+          }
+
+          @Override
+          public Future<?> flushed(long upTo) {
+            return flushed.apply(upTo);
+          }
+        });
+  }
+
+  /** Starts at the durable checkpoint. */
+  void start(long checkpoint) {
+    position = checkpoint;
+    flusher.start(checkpoint);
+  }
+
+  long position() {
+    return position;
+  }
+
+  AggregateStates states() {
+    return states;
+  }
+
+  /** A sync view's writer (the command processor) changed these keys up to {@code offset}. */
+  void changed(Collection<ViewKey> keys, long offset) {
+    position = Math.max(position, offset);
+    flusher.changed(keys, offset);
+  }
+
+  /** Projects the next page of the log; false when there was nothing after the position. */
+  Future<Boolean> step() {
+    return log.read(partition, position + 1, pageSize, null, StreamFilter.NONE).compose(page -> {
+      if (page.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      return project(page).map(true);
+    });
+  }
+
+  private Future<Void> project(List<StoredEvent> page) {
+    Set<AggregateKey> aggregates = new LinkedHashSet<>();
+    page.stream().filter(e -> e.event().isAction())
+        .forEach(e -> aggregates.add(new AggregateKey(e.ws(), e.event().action().aggregate())));
+    return states.load(log, partition, aggregates, page.get(0).offset()).compose(v -> {
+      List<ProjectedEvent> projected = page.stream().map(states::advance).toList();
+      Set<ViewKey> reads = new LinkedHashSet<>();
+      projected.forEach(e -> reads.addAll(applier.reads(e)));
+      return view.current(reads).map(values -> {
+        Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
+        for (ProjectedEvent event : projected) {
+          try {
+            changed.putAll(applier.apply(event, values));
+          } catch (RuntimeException e) {
+            throw new ProjectorFailure(event.stored().offset(), e);
+          }
+        }
+        changed.forEach(view.cache()::put);
+        position = page.get(page.size() - 1).offset();
+        faults.reached("cache-applied", entity, position);
+        flusher.changed(changed.keySet(), position);
+        return null;
+      });
+    });
+  }
+
+  /** Flushes everything, then keeps flushing every interval until stopped. */
+  Future<Void> flushNow() {
+    return flusher.stop().onSuccess(v -> flusher.start(position));
+  }
+
+  Future<Void> stop() {
+    return flusher.stop();
+  }
+
+  /** Stops flushing without flushing what is pending: its storage may be about to be replaced. */
+  Future<Void> pause() {
+    return flusher.pause();
+  }
+
+  void resume() {
+    flusher.resume();
+  }
+
+  String storedName() {
+    return storedName;
+  }
+
+  /** A projector threw on the event at {@code offset}; the track stops there. */
+  static final class ProjectorFailure extends RuntimeException {
+    final long offset;
+
+    ProjectorFailure(long offset, RuntimeException cause) {
+      super("projector failed at offset " + offset + ": " + cause, cause);
+      this.offset = offset;
+    }
+  }
+}
