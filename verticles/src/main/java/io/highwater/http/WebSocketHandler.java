@@ -3,7 +3,10 @@ package io.highwater.http;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /**
  * {@code GET /v1/ws}: consistent-at-offset notifications over WebSocket. One per HttpVerticle
@@ -27,12 +30,24 @@ final class WebSocketHandler {
 
   /** Upgrades from a route, so that the router keeps every other request (and upgrade) to itself. */
   void upgrade(RoutingContext ctx) {
+    if (!isUpgrade(ctx.request())) {
+      // Checked here because Vert.x would answer a plain GET with a text body, not the contract's error.
+      ApiError.forStatus(400, "GET /v1/ws expects a WebSocket upgrade request").send(ctx);
+      return;
+    }
     ctx.request().toWebSocket()
         .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits).start())
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
-            ApiError.badRequest("upgrade", "expected a WebSocket upgrade request: " + e.getMessage()).send(ctx);
+            ApiError.forStatus(400, "the WebSocket upgrade failed: " + e.getMessage()).send(ctx);
           }
         });
+  }
+
+  private static boolean isUpgrade(HttpServerRequest request) {
+    String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+    String connection = request.getHeader(HttpHeaders.CONNECTION);
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket")
+        && connection != null && connection.toLowerCase(Locale.ROOT).contains("upgrade");
   }
 }

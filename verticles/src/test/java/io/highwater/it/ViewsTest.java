@@ -94,6 +94,29 @@ class ViewsTest {
     node = node.restart();
     verify(model, workspaces, "cache");
     verify(model, workspaces, "storage");
+
+    HttpResponse<Buffer> rebuild = node.post("/v1/apps/bookstore/views/books_by_author/rebuild", new JsonObject());
+    assertThat(rebuild.statusCode()).as(rebuild.bodyAsString()).isEqualTo(202);
+    awaitRebuilt();
+    verify(model, workspaces, "cache");
+    verify(model, workspaces, "storage");
+  }
+
+  /** A rebuild's end has no event to await: ask until no partition reports one in progress, within a bound. */
+  private static void awaitRebuilt() {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    for (int p = 0; p < 4; p++) {
+      while (node.get("/v1/apps/bookstore/partitions/" + p + "/consistency").bodyAsJsonObject()
+          .getJsonObject("entities").getJsonObject("view:books_by_author").containsKey("rebuild")) {
+        assertThat(System.nanoTime()).as("rebuild of partition " + p + " in time").isLessThan(deadline);
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 
   @Test
