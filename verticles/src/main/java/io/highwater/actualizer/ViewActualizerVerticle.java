@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint, projecting each event into the view's cache (then reporting the cache watermark), and
  * flushes the cache to PostgreSQL in bundles (then reporting the storage watermark). A sync view's
  * actualizer only catches up at start; afterwards the command processor projects into the cache
- * and this verticle flushes. On request it rebuilds an async view from offset 0 beside the live
- * copy, which keeps serving, and swaps the copy in once it has caught up.
+ * and this verticle flushes. On request it rebuilds the view from offset 0 beside the live copy,
+ * which keeps serving, and swaps the copy in once it has caught up.
  */
 public final class ViewActualizerVerticle extends VerticleBase {
 
@@ -147,9 +147,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   private void onRebuild(Message<Object> request) {
-    if (view.sync()) {
-      request.fail(400, "view " + view.name() + " is sync; only async views are rebuilt beside the live copy");
-    } else if (copy != null) {
+    if (copy != null) {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {
       copy = new ViewTrack(vertx, partition, view, copyName(), log, store, new ViewCache(vertx, partition, copyName()),
@@ -192,14 +190,18 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   /**
-   * Stops the live track between two pages, brings the copy to the end of the log, flushes it, and
-   * makes it the view in one transaction; the new live track starts where the copy is, which is
-   * never behind the old one, so no watermark goes backwards.
+   * Stops the live track between two pages (for a sync view: holds the command processor's
+   * appends), brings the copy to the end of the log, flushes it, and makes it the view in one
+   * transaction; the new live track starts where the copy is, which is never behind the old one,
+   * so no watermark goes backwards.
    */
   private void swap() {
     ViewTrack old = live;
     swapping = true;
-    idle.future()
+    Future<?> held = view.sync()
+        ? vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold")
+        : Future.succeededFuture();
+    held.compose(h -> idle.future())
         .compose(v -> drainCopy())
         .compose(v -> copy.flushNow())
         .compose(v -> copy.pause())
@@ -214,14 +216,23 @@ public final class ViewActualizerVerticle extends VerticleBase {
           swapping = false;
           LOG.info("View {} of {} rebuilt up to offset {} and swapped in", view.name(), partition, position);
           coordinator.commit(new Advance(0, Map.of(entity(), position), Map.of(entity(), position), Map.of(entity(), "")))
-              .onComplete(done -> catchUp());
+              .onComplete(done -> catchUp().onComplete(caughtUp -> release()));
         })
         .onFailure(e -> {
           old.resume();
           swapping = false;
+          release();
           abandonRebuild(e);
           catchUp();
         });
+  }
+
+  /** Lets a held command processor take appends again. */
+  private void release() {
+    if (view.sync()) {
+      vertx.eventBus().request(Addresses.commandProcessorHold(partition), "resume")
+          .onFailure(e -> LOG.warn("Could not resume the command processor of {}; its hold expires by itself", partition, e));
+    }
   }
 
   private Future<Void> drainCopy() {

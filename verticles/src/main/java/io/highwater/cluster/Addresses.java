@@ -34,4 +34,9 @@ public final class Addresses {
   public static String viewRebuild(PartitionId id, String view) {
     return "highwater.view.rebuild." + view + "." + id.key();
   }
+
+  /** Asks the command processor to hold its appends (between two groups) or to resume them. */
+  public static String commandProcessorHold(PartitionId id) {
+    return "highwater.cp.hold." + id.key();
+  }
 }

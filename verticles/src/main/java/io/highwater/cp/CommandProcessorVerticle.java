@@ -19,6 +19,7 @@ import io.highwater.storage.RecordsCache;
 import io.highwater.storage.StreamFilter;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -61,6 +62,10 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private MessageConsumer<AppendRequest> consumer;
   private boolean committing;
+  /** Appends wait in the queue while a sync view's storage is being replaced. */
+  private boolean held;
+  private Promise<Void> groupDone;
+  private long holdTimerId = -1;
   /** The offset the next event takes; every event before it is durable and in the cache. */
   private long nextOffset;
 
@@ -82,6 +87,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
         .compose(checkpoint -> catchUp(checkpoint, true))
         .compose(v -> {
           LOG.info("Command processor {} recovered at offset {}", partition, nextOffset - 1);
+          vertx.eventBus().<String>localConsumer(Addresses.commandProcessorHold(partition), this::onHold);
           consumer = vertx.eventBus().consumer(Addresses.commandProcessor(partition), this::onAppend);
           return consumer.completion();
         });
@@ -96,11 +102,38 @@ public final class CommandProcessorVerticle extends VerticleBase {
     drain();
   }
 
+  /**
+   * "hold": answers once no group is in flight, and starts no new one until "resume" (or until
+   * the hold expires, so a holder that died cannot stop the partition for good).
+   */
+  private void onHold(Message<String> message) {
+    if ("resume".equals(message.body())) {
+      resume();
+      message.reply("resumed");
+      return;
+    }
+    held = true;
+    vertx.cancelTimer(holdTimerId);
+    holdTimerId = vertx.setTimer(config.requestTimeoutMs(), t -> {
+      LOG.warn("Hold on {} expired; taking appends again", partition);
+      resume();
+    });
+    Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
+    idle.onComplete(done -> message.reply("held"));
+  }
+
+  private void resume() {
+    held = false;
+    vertx.cancelTimer(holdTimerId);
+    drain();
+  }
+
   private void drain() {
-    if (committing || queue.isEmpty()) {
+    if (committing || held || queue.isEmpty()) {
       return;
     }
     committing = true;
+    groupDone = Promise.promise();
     List<Pending> group = new ArrayList<>();
     int events = 0;
     while (!queue.isEmpty() && (group.isEmpty() || events + queue.peek().request().batch().events().size() <= config.maxGroupEvents())) {
@@ -110,6 +143,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     }
     commit(group).onComplete(done -> {
       committing = false;
+      groupDone.complete();
       drain();
     });
   }

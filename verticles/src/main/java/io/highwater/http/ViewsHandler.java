@@ -71,9 +71,6 @@ final class ViewsHandler {
     AppConfig app = apps.app(ctx);
     String name = ctx.pathParam("view");
     ViewConfig view = app.view(name).orElseThrow(() -> ApiError.notFound("unknown view '" + name + "'"));
-    if (view.sync()) {
-      throw ApiError.badRequest("view", name + " is sync; only async views are rebuilt beside the live copy");
-    }
     List<Future<Message<JsonObject>>> replies = app.partitionIds().stream()
         .map(p -> vertx.eventBus().<JsonObject>request(Addresses.viewRebuild(p, name), new JsonObject()))
         .toList();
