@@ -3,7 +3,6 @@ package io.highwater.actualizer;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
-import io.highwater.event.AggregateKey;
 import io.highwater.event.StoredEvent;
 import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
@@ -107,11 +106,8 @@ final class ViewTrack {
   }
 
   private Future<Void> project(List<StoredEvent> page) {
-    Set<AggregateKey> aggregates = new LinkedHashSet<>();
-    page.stream().filter(e -> e.event().isAction())
-        .forEach(e -> aggregates.add(new AggregateKey(e.ws(), e.event().action().aggregate())));
-    return states.load(log, partition, aggregates, page.get(0).offset()).compose(v -> {
-      List<ProjectedEvent> projected = page.stream().map(states::advance).toList();
+    return states.load(log, partition, page).compose(v -> {
+      List<ProjectedEvent> projected = page.stream().flatMap(e -> states.advance(e).stream()).toList();
       Set<ViewKey> reads = new LinkedHashSet<>();
       projected.forEach(e -> reads.addAll(applier.reads(e)));
       return view.current(reads).map(values -> {

@@ -23,6 +23,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -203,40 +204,68 @@ public final class CommandProcessorVerticle extends VerticleBase {
   }
 
   /**
-   * Folds the events into the records cache and, when asked, projects them into the sync views'
-   * caches; tells the flushers, and reports the offsets to the coordinator.
+   * Folds the events into the records cache (replaying, at each effect, the actions of the
+   * aggregates linked to its trigger) and, when asked, projects them into the sync views' caches;
+   * tells the flushers, and reports the offsets to the coordinator.
    */
   private Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases, boolean projectSyncViews) {
-    Map<AggregateKey, RecordState> changed = new LinkedHashMap<>();
-    List<ProjectedEvent> projected = new ArrayList<>(events.size());
-    for (StoredEvent stored : events) {
-      Event event = stored.event();
-      if (event.isAction()) {
-        AggregateKey key = new AggregateKey(stored.ws(), event.action().aggregate());
-        RecordState before = changed.containsKey(key) ? changed.get(key) : bases.get(key);
-        RecordState after = RecordState.fold(before, event.action().patch(), stored.offset());
-        changed.put(key, after);
-        projected.add(new ProjectedEvent(stored, before == null ? null : before.state(), after.state()));
-      } else {
-        projected.add(new ProjectedEvent(stored, null, null));
-      }
-    }
-    changed.forEach(cache::put);
-    long last = events.get(events.size() - 1).offset();
-    vertx.eventBus().send(Addresses.recordsApplied(partition), new RecordsApplied(last, List.copyOf(changed.keySet())), localOnly);
-    Map<String, Long> cacheOffsets = new HashMap<>();
-    cacheOffsets.put(PartitionConsistency.RECORDS, last);
-    List<Future<Void>> views = new ArrayList<>();
-    if (projectSyncViews) {
-      for (SyncView view : syncViews) {
-        views.add(view.project(projected, vertx.eventBus()));
-        cacheOffsets.put(view.entity(), last);
-      }
-    }
-    return Future.all(views).compose(v -> {
-      cacheOffsets.keySet().forEach(entity -> faults.reached("cache-applied", entity, last));
-      return coordinator.commit(new Advance(last, cacheOffsets, Map.of()));
-    });
+    List<StoredEvent> effects = events.stream().filter(e -> !e.event().isAction()).toList();
+    List<Future<Map<AggregateKey, RecordState>>> replays = effects.stream().map(e -> log.replay(partition, e)).toList();
+    return Future.all(replays)
+        .compose(done -> {
+          Map<Long, Map<AggregateKey, RecordState>> replayed = new HashMap<>();
+          Set<AggregateKey> unknown = new LinkedHashSet<>();
+          for (int i = 0; i < effects.size(); i++) {
+            replayed.put(effects.get(i).offset(), replays.get(i).result());
+            replays.get(i).result().keySet().stream().filter(k -> !bases.containsKey(k)).forEach(unknown::add);
+          }
+          return bases(unknown).map(more -> {
+            bases.putAll(more);
+            return replayed;
+          });
+        })
+        .compose(replayed -> {
+          Map<AggregateKey, RecordState> changed = new LinkedHashMap<>();
+          List<ProjectedEvent> projected = new ArrayList<>(events.size());
+          for (StoredEvent stored : events) {
+            Event event = stored.event();
+            if (event.isAction()) {
+              AggregateKey key = new AggregateKey(stored.ws(), event.action().aggregate());
+              RecordState before = changed.containsKey(key) ? changed.get(key) : bases.get(key);
+              RecordState after = RecordState.fold(before, event.action().patch(), stored.offset());
+              changed.put(key, after);
+              projected.add(new ProjectedEvent(stored, state(before), after.state()));
+            } else if (replayed.get(stored.offset()).isEmpty()) {
+              projected.add(new ProjectedEvent(stored, null, null));
+            } else {
+              replayed.get(stored.offset()).forEach((key, after) -> {
+                RecordState before = changed.containsKey(key) ? changed.get(key) : bases.get(key);
+                changed.put(key, after);
+                projected.add(ProjectedEvent.replay(stored, key, state(before), state(after)));
+              });
+            }
+          }
+          changed.forEach(cache::put);
+          long last = events.get(events.size() - 1).offset();
+          vertx.eventBus().send(Addresses.recordsApplied(partition), new RecordsApplied(last, List.copyOf(changed.keySet())), localOnly);
+          Map<String, Long> cacheOffsets = new HashMap<>();
+          cacheOffsets.put(PartitionConsistency.RECORDS, last);
+          List<Future<Void>> views = new ArrayList<>();
+          if (projectSyncViews) {
+            for (SyncView view : syncViews) {
+              views.add(view.project(projected, vertx.eventBus()));
+              cacheOffsets.put(view.entity(), last);
+            }
+          }
+          return Future.all(views).compose(v -> {
+            cacheOffsets.keySet().forEach(entity -> faults.reached("cache-applied", entity, last));
+            return coordinator.commit(new Advance(last, cacheOffsets, Map.of()));
+          });
+        });
+  }
+
+  private static JsonObject state(RecordState record) {
+    return record == null ? null : record.state();
   }
 
   /** Applies every stored event after {@code applied} to the cache, then takes up after the log's end. */

@@ -42,6 +42,6 @@ record FieldOptions(String type, String field) {
   }
 
   boolean concerns(ProjectedEvent event) {
-    return event.isAction() && event.stored().event().action().aggregate().type().equals(type);
+    return event.isAction() && event.aggregate().aggregate().type().equals(type);
   }
 }

@@ -42,7 +42,7 @@ public final class IndexProjector implements Projector {
     if (moved.isEmpty()) {
       return;
     }
-    String id = event.stored().event().action().aggregate().id();
+    String id = event.aggregate().aggregate().id();
     String leaving = options.keyOf(event.before());
     for (String key : moved) {
       TreeSet<String> ids = ids(view, key);

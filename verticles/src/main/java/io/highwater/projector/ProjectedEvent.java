@@ -1,16 +1,35 @@
 package io.highwater.projector;
 
+import io.highwater.event.AggregateKey;
 import io.highwater.event.StoredEvent;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An event as a projector sees it: for an action, its aggregate's state just before and just after
- * it ({@code before} is null when the action created the aggregate); both are null for an effect.
- * Treat the states as read-only.
+ * An event as a projector sees it, about one aggregate: its state just before and just after
+ * ({@code before} is null when the action created the aggregate). Treat the states as read-only.
+ *
+ * <p>When a projection reaches an effect, it replays, for each aggregate linked to the effect's
+ * trigger, every earlier action of that aggregate; the projector then gets one event with
+ * {@code replay} set, {@code stored} the effect, {@code before} the aggregate's state as it was
+ * and {@code after} the state the replay computed: a projector recomputes the aggregate's
+ * contribution from the two, never counting it twice. An effect with no linked aggregate reaches
+ * projectors with {@code aggregate}, {@code before} and {@code after} null.
  */
-public record ProjectedEvent(StoredEvent stored, JsonObject before, JsonObject after) {
+public record ProjectedEvent(StoredEvent stored, AggregateKey aggregate, JsonObject before, JsonObject after, boolean replay) {
 
+  /** An action on its own aggregate, or (with null states) an effect that replays nothing. */
+  public ProjectedEvent(StoredEvent stored, JsonObject before, JsonObject after) {
+    this(stored, stored.event().isAction() ? new AggregateKey(stored.ws(), stored.event().action().aggregate()) : null,
+        before, after, false);
+  }
+
+  /** The aggregate replayed because of the effect {@code effect}. */
+  public static ProjectedEvent replay(StoredEvent effect, AggregateKey aggregate, JsonObject before, JsonObject after) {
+    return new ProjectedEvent(effect, aggregate, before, after, true);
+  }
+
+  /** Whether this event is about an aggregate (an action, or a replay). */
   public boolean isAction() {
-    return stored.event().isAction();
+    return aggregate != null;
   }
 }

@@ -15,7 +15,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The per-partition log in PostgreSQL: appends, lookups for conflict detection, and reads. */
 public final class EventLog {
@@ -74,6 +76,11 @@ public final class EventLog {
         ON e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
       WHERE e.offs < $6
       ORDER BY e.offs""";
+
+  private static final String LINKED = """
+      SELECT l.agg_type, l.agg_id FROM trigger_links l
+      WHERE l.app = $1 AND l.partition = $2 AND l.ws = $3 AND l.trigger_type = $4 AND l.trigger_id = $5
+      ORDER BY l.agg_type, l.agg_id""";
 
   private static final String BY_IDS =
       "SELECT offs, ws, body FROM events WHERE app = $1 AND partition = $2 AND event_id = ANY($3::text[])";
@@ -183,6 +190,29 @@ public final class EventLog {
     return pool.preparedQuery(ACTIONS_BEFORE)
         .execute(aggregateParams(partition, aggregates).addLong(offset))
         .map(rows -> events(partition, rows));
+  }
+
+  /**
+   * Coherence's replay of an effect: the state of every aggregate linked to the effect's trigger,
+   * recomputed from all its actions before the effect, oldest first.
+   */
+  public Future<Map<AggregateKey, RecordState>> replay(PartitionId partition, StoredEvent effect) {
+    Trigger trigger = effect.event().effect().trigger();
+    return pool.preparedQuery(LINKED)
+        .execute(Tuple.of(partition.app(), partition.partition(), effect.ws(), trigger.type(), trigger.id()))
+        .compose(rows -> {
+          List<AggregateKey> linked = new ArrayList<>();
+          rows.forEach(r -> linked.add(new AggregateKey(effect.ws(), new Aggregate(r.getString(0), r.getString(1)))));
+          return actionsBefore(partition, linked, effect.offset()).map(history -> {
+            Map<AggregateKey, RecordState> states = new LinkedHashMap<>();
+            linked.forEach(key -> states.put(key, null));
+            for (StoredEvent action : history) {
+              AggregateKey key = new AggregateKey(action.ws(), action.event().action().aggregate());
+              states.put(key, RecordState.fold(states.get(key), action.event().action().patch(), action.offset()));
+            }
+            return states;
+          });
+        });
   }
 
   /** The stored trigger links of the aggregates. */

@@ -71,8 +71,18 @@ class ViewsTest {
         } else {
           dissoc.add(random.nextBoolean() ? "author" : "genre");
         }
-        events.add(action("tester", "book", book, assoc, dissoc.toArray(String[]::new)));
+        JsonObject event = action("tester", "book", book, assoc, dissoc.toArray(String[]::new));
+        if (random.nextBoolean()) {
+          event.put("triggers", new JsonArray().add(new JsonArray().add("shelf").add(random.nextInt(3))));
+        }
+        events.add(event);
         model.apply(ws, book, assoc, dissoc);
+      }
+      if (random.nextInt(5) == 0) {
+        // An effect replays every action of the books on that shelf; with nothing changed, the
+        // read models must stay exactly as they were (the model ignores effects).
+        events.add(new JsonObject().put("effect", new JsonObject().put("reason", "refresh")
+            .put("trigger", new JsonArray().add("shelf").add(random.nextInt(3)))));
       }
       HttpResponse<Buffer> r = node.append(ws, batch(Long.MAX_VALUE / 2, events.toArray(JsonObject[]::new)).put("baseOffset", 0)
           .put("resolved", new JsonArray()));

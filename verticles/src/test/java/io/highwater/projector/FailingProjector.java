@@ -36,7 +36,7 @@ public final class FailingProjector implements Projector {
   @Override
   public void project(ProjectedEvent event, ViewReader view, Intents intents) {
     if (event.after() != null && event.after().containsKey(poison)) {
-      throw new IllegalStateException("poisoned aggregate " + event.stored().event().action().aggregate());
+      throw new IllegalStateException("poisoned aggregate " + event.aggregate().aggregate());
     }
     if (event.isAction()) {
       intents.put("seen", new JsonObject().put("last", event.stored().offset()));
