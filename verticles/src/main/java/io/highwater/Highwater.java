@@ -56,18 +56,13 @@ public final class Highwater {
   private static final Logger LOG = LoggerFactory.getLogger(Highwater.class);
 
   private final Vertx vertx;
-  private final HazelcastInstance hazelcast;
   private final Optional<EmbeddedPostgres> embedded;
-  private final Database database;
   private final int httpPort;
   private final Deployments deployments;
 
-  private Highwater(Vertx vertx, HazelcastInstance hazelcast, Optional<EmbeddedPostgres> embedded, Database database, int httpPort,
-      Deployments deployments) {
+  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, Deployments deployments) {
     this.vertx = vertx;
-    this.hazelcast = hazelcast;
     this.embedded = embedded;
-    this.database = database;
     this.httpPort = httpPort;
     this.deployments = deployments;
   }
@@ -95,7 +90,7 @@ public final class Highwater {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), port, db.describe(), embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
-                return new Highwater(vertx, hazelcast, embedded, db, port, deployments);
+                return new Highwater(vertx, embedded, port, deployments);
               });
           });
     });

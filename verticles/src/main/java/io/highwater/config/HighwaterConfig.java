@@ -47,7 +47,13 @@ public record HighwaterConfig(
    * connection may hold, and how many bytes of frames a client may fall behind by, once its write
    * queue is full, before it is disconnected.
    */
-  public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes) {}
+  /**
+   * WebSocket limits: messages up to {@code maxFrameBytes} are read, larger ones up to
+   * {@code transportMaxBytes} get an error frame, larger still close the socket (1009); a closing
+   * socket that does not answer is dropped after {@code closingTimeoutSeconds}.
+   */
+  public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes, int transportMaxBytes,
+      int closingTimeoutSeconds) {}
 
   /** Every partition of every app. */
   public List<PartitionId> partitions() {
@@ -101,7 +107,9 @@ public record HighwaterConfig(
         new WebSocket(
             webSocket.getInteger("maxFrameBytes"),
             webSocket.getInteger("maxSubscriptionsPerConnection"),
-            webSocket.getInteger("maxQueuedBytes")),
+            webSocket.getInteger("maxQueuedBytes"),
+            webSocket.getInteger("transportMaxBytes"),
+            webSocket.getInteger("closingTimeoutSeconds")),
         Map.copyOf(apps),
         confDir,
         faults);

@@ -12,6 +12,7 @@ import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -47,7 +48,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     watch = new ConsistencyWatch(vertx, new ConsistencyMap(vertx, hazelcast));
     return watch.start(config.partitions())
-        .compose(v -> vertx.createHttpServer().requestHandler(router()).listen(config.http().port(), config.http().host()))
+        .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(router()).listen(config.http().port(), config.http().host()))
         .onSuccess(s -> server = s);
   }
 
@@ -102,6 +103,14 @@ public final class HttpVerticle extends VerticleBase {
       ApiError.forStatus(status, message).send(ctx);
     });
     return router;
+  }
+
+  private HttpServerOptions serverOptions() {
+    HighwaterConfig.WebSocket ws = config.webSocket();
+    return new HttpServerOptions()
+        .setMaxWebSocketFrameSize(ws.transportMaxBytes())
+        .setMaxWebSocketMessageSize(ws.transportMaxBytes())
+        .setWebSocketClosingTimeout(ws.closingTimeoutSeconds());
   }
 
   private HealthChecks readinessChecks() {

@@ -1,13 +1,13 @@
 package io.highwater.projector;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Counts aggregates of one type by a field of their state: key = the field's value, value =
- * {@code {"count": n}}. Follows changes and dissocs of the field; a key left at zero keeps {@code {"count": 0}}.
+ * {@code {"count": n}}. A key left at zero keeps {@code {"count": 0}}.
  */
-public final class CountProjector implements Projector {
+public final class CountProjector extends FieldProjector {
 
   /** Makes {@code count} projectors. */
   public static final class Factory implements ProjectorFactory {
@@ -22,23 +22,13 @@ public final class CountProjector implements Projector {
     }
   }
 
-  private final FieldOptions options;
-
   CountProjector(FieldOptions options) {
-    this.options = options;
+    super(options);
   }
 
   @Override
-  public Set<String> reads(ProjectedEvent event) {
-    return options.movedKeys(event);
-  }
-
-  @Override
-  public void project(ProjectedEvent event, ViewReader view, Intents intents) {
-    for (String key : reads(event)) {
-      long count = view.get(key).map(v -> v.getLong("count")).orElse(0L);
-      boolean leaving = key.equals(options.keyOf(event.before()));
-      intents.put(key, new JsonObject().put("count", leaving ? count - 1 : count + 1));
-    }
+  JsonObject next(Optional<JsonObject> current, String id, boolean leaving) {
+    long count = current.map(v -> v.getLong("count")).orElse(0L);
+    return new JsonObject().put("count", leaving ? count - 1 : count + 1);
   }
 }
