@@ -25,6 +25,8 @@ import io.highwater.cp.RecordsApplied;
 import io.highwater.cp.ViewApplied;
 import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
+import io.highwater.keys.KeyRing;
+import io.highwater.keys.MasterKey;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
@@ -80,12 +82,14 @@ public final class Highwater {
 
   private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
     registerCodecs(vertx.eventBus());
-    return vertx.executeBlocking(() -> embeddedIfNeeded(config)).compose(embedded -> {
+    Future<MasterKey> master = vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir()));
+    return master.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
           .compose(db -> {
+            KeyRing keyRing = new KeyRing(vertx, db.pool(), master.result());
             Deployments deployments = new Deployments(vertx);
-            return deploy(vertx, hazelcast, config, db, deployments)
+            return deploy(vertx, hazelcast, config, db, keyRing, deployments)
               .map(port -> {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), port, db.describe(), embedded.isPresent() ? " (embedded)" : "",
@@ -108,7 +112,7 @@ public final class Highwater {
   }
 
   private static Future<Integer> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      Deployments deployments) {
+      KeyRing keyRing, Deployments deployments) {
     Catalog catalog = new Catalog(db.pool());
     ClusterView cluster = new ClusterView(hazelcast);
     Readiness readiness = new Readiness();
@@ -116,7 +120,7 @@ public final class Highwater {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
     return apps
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing),
             new DeploymentOptions().setInstances(instances)))
         .compose(v -> {
           List<Future<?>> partitions = new ArrayList<>();
@@ -126,7 +130,7 @@ public final class Highwater {
               partitions.add(catalog.claim(partition, cluster.localMemberId())
                   .compose(epoch -> {
                     cluster.owned(new Ownership(partition, cluster.localMemberId(), epoch));
-                    return deployPartition(vertx, config, db, consistency, partition, views, deployments);
+                    return deployPartition(vertx, config, db, keyRing, consistency, partition, views, deployments);
                   }));
             }
           }
@@ -143,7 +147,8 @@ public final class Highwater {
    * actualizers (sync views catch up from the log here), then the command processor, which recovers
    * the records cache and only then takes appends.
    */
-  private static Future<String> deployPartition(Vertx vertx, HighwaterConfig config, Database db, ConsistencyMap consistency,
+  private static Future<String> deployPartition(Vertx vertx, HighwaterConfig config, Database db, KeyRing keyRing,
+      ConsistencyMap consistency,
       PartitionId partition, List<ViewDefinition> views, Deployments deployments) {
     CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition);
     EventLog log = new EventLog(db.pool());
@@ -156,13 +161,13 @@ public final class Highwater {
     for (ViewDefinition view : views) {
       ViewCache viewCache = new ViewCache(vertx, partition, view.name());
       if (view.sync()) {
-        syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore)));
+        syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore), keyRing));
       }
       deployed = deployed.compose(id -> deployments.deploy(partition,
-          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults())));
+          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(), keyRing)));
     }
     return deployed.compose(id -> deployments.deploy(partition,
-        new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews, config.commandProcessor(), config.faults())));
+        new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews, config.commandProcessor(), config.faults(), keyRing)));
   }
 
   private static void registerCodecs(EventBus eventBus) {

@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
 import io.highwater.cp.ViewApplied;
+import io.highwater.keys.KeyRing;
 import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.ViewKey;
 import io.highwater.storage.ViewValue;
@@ -26,10 +27,10 @@ public final class SyncView {
   private final CachedView view;
   private final ViewApplier applier;
 
-  public SyncView(ViewDefinition definition, CachedView view) {
+  public SyncView(ViewDefinition definition, CachedView view, KeyRing keyRing) {
     this.definition = definition;
     this.view = view;
-    this.applier = new ViewApplier(definition.projector());
+    this.applier = new ViewApplier(definition.projector(), keyRing::sealedViewKey);
   }
 
   public String entity() {

@@ -7,6 +7,7 @@ import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
 import io.highwater.cp.ViewApplied;
+import io.highwater.keys.KeyRing;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewCache;
@@ -42,6 +43,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Views config;
   private final FaultHook faults;
+  private final KeyRing keyRing;
   private ViewTrack live;
   private ViewTrack copy;
   /** Completes when the live track is idle; a new one for each catch-up. */
@@ -50,7 +52,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private boolean swapping;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
-      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults) {
+      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing) {
     this.partition = partition;
     this.view = view;
     this.log = log;
@@ -60,6 +62,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     this.coordinator = coordinator;
     this.config = config;
     this.faults = faults;
+    this.keyRing = keyRing;
   }
 
   private String entity() {
@@ -72,7 +75,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    live = liveTrack(new AggregateStates(config.stateCacheSize()));
+    live = liveTrack(new AggregateStates(config.stateCacheSize(), keyRing));
     // A copy left by a rebuild that did not finish is started over on request, not resumed.
     return store.discard(partition, copyName())
         .compose(v -> checkpoints.checkpoint(partition, entity()))
@@ -94,7 +97,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   private ViewTrack liveTrack(AggregateStates states) {
-    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults,
+    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, keyRing,
         upTo -> coordinator.commitStorageConsistency(entity(), upTo));
   }
 
@@ -151,7 +154,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {
       copy = new ViewTrack(vertx, partition, view, copyName(), log, store, new ViewCache(vertx, partition, copyName()),
-          new AggregateStates(config.stateCacheSize()), config, faults, upTo -> Future.succeededFuture());
+          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, keyRing, upTo -> Future.succeededFuture());
       LOG.info("Rebuilding view {} of {} from offset 0 beside the live copy", view.name(), partition);
       store.discard(partition, copyName())
           .compose(v -> reportProgress())

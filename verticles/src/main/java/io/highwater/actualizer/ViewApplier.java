@@ -6,11 +6,13 @@ import io.highwater.projector.Projector;
 import io.highwater.storage.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BinaryOperator;
 
 /**
  * Applies a projector's intents to view values, in event order. A key whose value already carries
@@ -20,15 +22,43 @@ import java.util.Set;
 public final class ViewApplier {
 
   private final Projector projector;
+  private final BinaryOperator<String> sealedKeyName;
+
+  /**
+   * {@code sealedKeyName} names, for storage, a key that is the value of a sealed field: storage
+   * never holds a sealed value in plain, not even as a view key.
+   */
+  public ViewApplier(Projector projector, BinaryOperator<String> sealedKeyName) {
+    this.projector = projector;
+    this.sealedKeyName = sealedKeyName;
+  }
 
   public ViewApplier(Projector projector) {
-    this.projector = projector;
+    this(projector, (ws, key) -> key);
   }
 
   public Set<ViewKey> reads(ProjectedEvent event) {
+    Set<String> sealed = sealedValues(event);
     Set<ViewKey> keys = new LinkedHashSet<>();
-    projector.reads(event).forEach(key -> keys.add(new ViewKey(event.stored().ws(), key)));
+    projector.reads(event).forEach(key -> keys.add(stored(event.stored().ws(), key, sealed)));
     return keys;
+  }
+
+  /** The text of every sealed value the event's states hold. */
+  private static Set<String> sealedValues(ProjectedEvent event) {
+    Set<String> values = new HashSet<>();
+    for (String field : event.sealed()) {
+      for (JsonObject state : new JsonObject[] {event.before(), event.after()}) {
+        if (state != null && state.getValue(field) != null) {
+          values.add(state.getValue(field).toString());
+        }
+      }
+    }
+    return values;
+  }
+
+  private ViewKey stored(String ws, String key, Set<String> sealed) {
+    return new ViewKey(ws, sealed.contains(key) ? sealedKeyName.apply(ws, key) : key);
   }
 
   /**
@@ -38,18 +68,19 @@ public final class ViewApplier {
   public Map<ViewKey, ViewValue> apply(ProjectedEvent event, Map<ViewKey, ViewValue> values) {
     String ws = event.stored().ws();
     long offset = event.stored().offset();
+    Set<String> sealed = sealedValues(event);
     Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
-    projector.project(event, key -> Optional.ofNullable(values.get(new ViewKey(ws, key)))
+    projector.project(event, key -> Optional.ofNullable(values.get(stored(ws, key, sealed)))
         .filter(v -> !v.deleted())
         .map(ViewValue::value), new Intents() {
           @Override
           public void put(String key, JsonObject value) {
-            write(new ViewKey(ws, key), new ViewValue(value, offset));
+            write(stored(ws, key, sealed), new ViewValue(value, offset));
           }
 
           @Override
           public void delete(String key) {
-            write(new ViewKey(ws, key), new ViewValue(null, offset));
+            write(stored(ws, key, sealed), new ViewValue(null, offset));
           }
 
           private void write(ViewKey key, ViewValue value) {

@@ -4,6 +4,7 @@ import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.event.StoredEvent;
+import io.highwater.keys.KeyRing;
 import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.StreamFilter;
@@ -41,12 +42,13 @@ final class ViewTrack {
   private long position;
 
   ViewTrack(Vertx vertx, PartitionId partition, ViewDefinition definition, String storedName, EventLog log, ViewStore store,
-      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, LongFunction<Future<?>> flushed) {
+      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
+      LongFunction<Future<?>> flushed) {
     this.partition = partition;
     this.storedName = storedName;
     this.entity = ViewStore.entity(storedName);
     this.log = log;
-    this.applier = new ViewApplier(definition.projector());
+    this.applier = new ViewApplier(definition.projector(), keyRing::sealedViewKey);
     this.view = new CachedView(partition, storedName, cache, store);
     this.states = states;
     this.faults = faults;

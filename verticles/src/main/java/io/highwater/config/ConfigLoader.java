@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads {@code config.json} from the configuration directory and applies the environment
@@ -30,7 +31,10 @@ public final class ConfigLoader {
     Path file = confDir.resolve("config.json");
     try {
       JsonObject json = new JsonObject(Files.readString(file));
-      return HighwaterConfig.fromJson(applyEnvironment(json, env), confDir, FaultHook.fromEnvironment(env));
+      HighwaterConfig.Keys keys = new HighwaterConfig.Keys(
+          Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY")).filter(v -> !v.isBlank()),
+          Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY_FILE")).filter(v -> !v.isBlank()));
+      return HighwaterConfig.fromJson(applyEnvironment(json, env), confDir, FaultHook.fromEnvironment(env), keys);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }

@@ -22,7 +22,13 @@ public record HighwaterConfig(
     WebSocket webSocket,
     Map<String, AppConfig> apps,
     Path confDir,
-    FaultHook faults) {
+    FaultHook faults,
+    Keys keys) {
+
+  /** Where the master key comes from (environment only, never the config file): inline, a file, or neither. */
+  public record Keys(Optional<String> masterKey, Optional<String> masterKeyFile) {
+    public static final Keys NONE = new Keys(Optional.empty(), Optional.empty());
+  }
 
   public record Http(String host, int port) {}
 
@@ -66,10 +72,10 @@ public record HighwaterConfig(
 
   /** Reads the JSON document; every key must be present (conf/config.json holds every default). */
   public static HighwaterConfig fromJson(JsonObject json, Path confDir) {
-    return fromJson(json, confDir, FaultHook.NONE);
+    return fromJson(json, confDir, FaultHook.NONE, Keys.NONE);
   }
 
-  public static HighwaterConfig fromJson(JsonObject json, Path confDir, FaultHook faults) {
+  public static HighwaterConfig fromJson(JsonObject json, Path confDir, FaultHook faults, Keys keys) {
     JsonObject http = json.getJsonObject("http");
     JsonObject pg = json.getJsonObject("postgres");
     JsonObject cluster = json.getJsonObject("cluster");
@@ -112,6 +118,7 @@ public record HighwaterConfig(
             webSocket.getInteger("closingTimeoutSeconds")),
         Map.copyOf(apps),
         confDir,
-        faults);
+        faults,
+        keys);
   }
 }

@@ -11,6 +11,10 @@ import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.Event;
 import io.highwater.event.StoredEvent;
+import io.highwater.keys.DataKey;
+import io.highwater.keys.KeyRing;
+import io.highwater.keys.Sealing;
+import io.highwater.keys.TriggerKey;
 import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordState;
@@ -28,10 +32,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +65,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final HighwaterConfig.CommandProcessor config;
   private final List<SyncView> syncViews;
   private final FaultHook faults;
+  private final KeyRing keyRing;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
   private MessageConsumer<AppendRequest> consumer;
@@ -71,7 +78,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private long nextOffset;
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
-      ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults) {
+      ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults,
+      KeyRing keyRing) {
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
@@ -80,6 +88,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     this.syncViews = List.copyOf(syncViews);
     this.config = config;
     this.faults = faults;
+    this.keyRing = keyRing;
   }
 
   @Override
@@ -138,9 +147,16 @@ public final class CommandProcessorVerticle extends VerticleBase {
     List<Pending> group = new ArrayList<>();
     int events = 0;
     while (!queue.isEmpty() && (group.isEmpty() || events + queue.peek().request().batch().events().size() <= config.maxGroupEvents())) {
+      // A batch that destroys a data key is committed alone: no key is created and destroyed in one statement.
+      if (!group.isEmpty() && expiresKeys(queue.peek())) {
+        break;
+      }
       Pending next = queue.poll();
       events += next.request().batch().events().size();
       group.add(next);
+      if (expiresKeys(next)) {
+        break;
+      }
     }
     commit(group).onComplete(done -> {
       committing = false;
@@ -149,42 +165,65 @@ public final class CommandProcessorVerticle extends VerticleBase {
     });
   }
 
+  private static boolean expiresKeys(Pending pending) {
+    return pending.request().batch().events().stream().anyMatch(e -> SealedGroup.expiring(pending.request().ws(), e) != null);
+  }
+
   /** Plans, writes and applies one group; every batch of it gets exactly one reply. */
   private Future<Void> commit(List<Pending> group) {
     Set<AggregateKey> aggregates = new LinkedHashSet<>();
     Set<String> ids = new LinkedHashSet<>();
     long minBase = Long.MAX_VALUE;
     boolean effects = false;
+    Set<TriggerKey> fired = new LinkedHashSet<>();
+    Set<TriggerKey> keyed = new LinkedHashSet<>();
     for (Pending p : group) {
+      String ws = p.request().ws();
       minBase = Math.min(minBase, p.request().batch().baseOffset());
       for (Event e : p.request().batch().events()) {
         if (e.isAction()) {
-          aggregates.add(new AggregateKey(p.request().ws(), e.action().aggregate()));
+          aggregates.add(new AggregateKey(ws, e.action().aggregate()));
+          if (!e.seal().isEmpty()) {
+            keyed.add(SealedGroup.sealingTrigger(ws, e));
+          }
         } else {
           effects = true;
+          fired.add(new TriggerKey(ws, e.effect().trigger()));
+          Optional.ofNullable(SealedGroup.expiring(ws, e)).ifPresent(keyed::add);
         }
         e.idIfAny().ifPresent(ids::add);
       }
     }
     Future<List<EventLog.Touch>> touches = log.touching(partition, aggregates, minBase);
     Future<List<EventLog.Link>> links = effects ? log.links(partition, aggregates) : Future.succeededFuture(List.of());
+    Future<List<TriggerKey>> known = log.knownTriggers(partition, fired);
     Future<List<StoredEvent>> repeats = log.byIds(partition, ids);
     Future<Map<AggregateKey, RecordState>> bases = bases(aggregates);
-    return Future.all(touches, links, repeats, bases)
+    Future<Map<TriggerKey, DataKey>> keys = keyRing.keys(partition, keyed);
+    return Future.all(List.of(touches, links, known, repeats, bases, keys))
         .compose(found -> {
           History history = new History();
           touches.result().forEach(t -> history.addStoredTouch(t.aggregate(), t.event()));
           links.result().forEach(l -> history.link(l.aggregate(), l.trigger()));
+          known.result().forEach(history::addKnownTrigger);
           repeats.result().forEach(history::addStoredId);
           GroupPlan plan = new GroupPlan(partition.partition(), nextOffset, history);
           List<Outcome> outcomes = group.stream().map(p -> plan.add(p.request().ws(), p.request().batch())).toList();
           if (plan.accepted().isEmpty()) {
             return Future.succeededFuture(outcomes);
           }
-          return log.append(partition, plan.accepted())
+          SealedGroup sealed = SealedGroup.seal(plan.accepted(), keys.result());
+          List<EventLog.NewKey> created = new ArrayList<>();
+          sealed.created().forEach((trigger, key) -> created.add(new EventLog.NewKey(trigger.ws(), trigger.trigger(), keyRing.wrap(key))));
+          List<EventLog.ExpiredKey> expired = sealed.expired().stream().map(t -> new EventLog.ExpiredKey(t.ws(), t.trigger())).toList();
+          return log.append(partition, sealed.events(), created, expired)
               .compose(v -> {
                 nextOffset = plan.nextOffset();
-                return apply(plan.accepted(), bases.result(), true);
+                sealed.created().forEach((trigger, key) -> keyRing.remember(partition, trigger, key));
+                Map<TriggerKey, DataKey> groupKeys = new HashMap<>(keys.result());
+                groupKeys.putAll(sealed.created());
+                return apply(sealed.events(), bases.result(), true, groupKeys)
+                    .onComplete(done -> sealed.expired().forEach(t -> keyRing.forget(partition, t)));
               })
               .map(outcomes);
         })
@@ -206,25 +245,36 @@ public final class CommandProcessorVerticle extends VerticleBase {
   /**
    * Folds the events into the records cache (replaying, at each effect, the actions of the
    * aggregates linked to its trigger) and, when asked, projects them into the sync views' caches;
-   * tells the flushers, and reports the offsets to the coordinator.
+   * tells the flushers, and reports the offsets to the coordinator. {@code groupKeys} are the data
+   * keys the group used, including those its key-expired effects destroy: the states before such
+   * an effect are opened with them, the states after it without.
    */
-  private Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases, boolean projectSyncViews) {
+  private Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases, boolean projectSyncViews,
+      Map<TriggerKey, DataKey> groupKeys) {
     List<StoredEvent> effects = events.stream().filter(e -> !e.event().isAction()).toList();
     List<Future<Map<AggregateKey, RecordState>>> replays = effects.stream().map(e -> log.replay(partition, e)).toList();
+    Map<Long, Map<AggregateKey, RecordState>> replayed = new HashMap<>();
+    Map<TriggerKey, DataKey> keys = new HashMap<>(groupKeys);
     return Future.all(replays)
         .compose(done -> {
-          Map<Long, Map<AggregateKey, RecordState>> replayed = new HashMap<>();
           Set<AggregateKey> unknown = new LinkedHashSet<>();
           for (int i = 0; i < effects.size(); i++) {
             replayed.put(effects.get(i).offset(), replays.get(i).result());
             replays.get(i).result().keySet().stream().filter(k -> !bases.containsKey(k)).forEach(unknown::add);
           }
-          return bases(unknown).map(more -> {
-            bases.putAll(more);
-            return replayed;
+          return bases(unknown);
+        })
+        .compose(more -> {
+          bases.putAll(more);
+          if (!projectSyncViews || syncViews.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return keyRing.keys(partition, triggersIn(events, bases, replayed)).map(found -> {
+            found.forEach(keys::putIfAbsent);
+            return null;
           });
         })
-        .compose(replayed -> {
+        .compose(ready -> {
           Map<AggregateKey, RecordState> changed = new LinkedHashMap<>();
           List<ProjectedEvent> projected = new ArrayList<>(events.size());
           for (StoredEvent stored : events) {
@@ -234,14 +284,20 @@ public final class CommandProcessorVerticle extends VerticleBase {
               RecordState before = changed.containsKey(key) ? changed.get(key) : bases.get(key);
               RecordState after = RecordState.fold(before, event.action().patch(), stored.offset());
               changed.put(key, after);
-              projected.add(new ProjectedEvent(stored, state(before), after.state()));
+              projected.add(opened(stored, key, before, after, keys));
             } else if (replayed.get(stored.offset()).isEmpty()) {
               projected.add(new ProjectedEvent(stored, null, null));
             } else {
+              // The states before a key-expired effect still open with its key; the replayed ones do not.
+              Map<AggregateKey, JsonObject> befores = new HashMap<>();
+              Set<String> sealed = new HashSet<>();
+              replayed.get(stored.offset()).keySet().forEach(key ->
+                  befores.put(key, open(key.ws(), changed.containsKey(key) ? changed.get(key) : bases.get(key), keys, sealed)));
+              Optional.ofNullable(SealedGroup.expiring(stored.ws(), event)).ifPresent(keys::remove);
               replayed.get(stored.offset()).forEach((key, after) -> {
-                RecordState before = changed.containsKey(key) ? changed.get(key) : bases.get(key);
                 changed.put(key, after);
-                projected.add(ProjectedEvent.replay(stored, key, state(before), state(after)));
+                JsonObject openAfter = open(key.ws(), after, keys, sealed);
+                projected.add(ProjectedEvent.replay(stored, key, befores.get(key), openAfter, sealed));
               });
             }
           }
@@ -264,6 +320,42 @@ public final class CommandProcessorVerticle extends VerticleBase {
         });
   }
 
+  /** An action as projectors see it: the states with their sealed values opened by the keys given. */
+  private static ProjectedEvent opened(StoredEvent stored, AggregateKey key, RecordState before, RecordState after,
+      Map<TriggerKey, DataKey> keys) {
+    Set<String> sealed = new HashSet<>();
+    JsonObject openBefore = open(key.ws(), before, keys, sealed);
+    return new ProjectedEvent(stored, openBefore, open(key.ws(), after, keys, sealed), sealed);
+  }
+
+  private static JsonObject open(String ws, RecordState record, Map<TriggerKey, DataKey> keys, Set<String> sealed) {
+    if (record == null) {
+      return null;
+    }
+    Sealing.Opened opened = Sealing.open(record.state(), t -> keys.get(new TriggerKey(ws, t)));
+    sealed.addAll(opened.sealed());
+    return opened.value();
+  }
+
+  /** Every trigger whose key opens a state the events touch. */
+  private static Set<TriggerKey> triggersIn(List<StoredEvent> events, Map<AggregateKey, RecordState> bases,
+      Map<Long, Map<AggregateKey, RecordState>> replayed) {
+    Set<TriggerKey> triggers = new LinkedHashSet<>();
+    bases.forEach((key, state) -> {
+      if (state != null) {
+        Sealing.triggers(state.state()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
+      }
+    });
+    replayed.values().forEach(states -> states.forEach((key, state) -> {
+      if (state != null) {
+        Sealing.triggers(state.state()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
+      }
+    }));
+    events.stream().filter(e -> e.event().isAction())
+        .forEach(e -> Sealing.triggers(e.event().action().patch().assoc()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
+    return triggers;
+  }
+
   private static JsonObject state(RecordState record) {
     return record == null ? null : record.state();
   }
@@ -279,7 +371,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
       page.stream().filter(e -> e.event().isAction())
           .forEach(e -> keys.add(new AggregateKey(e.ws(), e.event().action().aggregate())));
       // The sync views caught up from the log themselves before this verticle started.
-      return bases(keys).compose(bases -> apply(page, bases, !starting)).compose(v -> catchUp(page.get(page.size() - 1).offset(), starting));
+      return bases(keys).compose(bases -> apply(page, bases, !starting, Map.of())).compose(v -> catchUp(page.get(page.size() - 1).offset(), starting));
     });
   }
 

@@ -3,6 +3,7 @@ package io.highwater.cp;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
+import io.highwater.keys.TriggerKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,13 +19,11 @@ import java.util.TreeMap;
  */
 final class History {
 
-  /** A trigger in its workspace. */
-  record TriggerKey(String ws, Trigger trigger) {}
-
   private final Map<AggregateKey, List<StoredEvent>> actions = new HashMap<>();
   private final Map<TriggerKey, List<StoredEvent>> effects = new HashMap<>();
   private final Map<AggregateKey, Set<Trigger>> links = new HashMap<>();
   private final Map<String, StoredEvent> byId = new HashMap<>();
+  private final Set<TriggerKey> known = new HashSet<>();
 
   /** A stored action on {@code aggregate}, or a stored effect whose trigger is linked to it. */
   void addStoredTouch(AggregateKey aggregate, StoredEvent event) {
@@ -39,6 +38,17 @@ final class History {
 
   void link(AggregateKey aggregate, Trigger trigger) {
     links.computeIfAbsent(aggregate, k -> new HashSet<>()).add(trigger);
+    known.add(new TriggerKey(aggregate.ws(), trigger));
+  }
+
+  /** A trigger some stored action is linked to. */
+  void addKnownTrigger(TriggerKey trigger) {
+    known.add(trigger);
+  }
+
+  /** Whether some action (stored, or accepted in this group) is linked to the trigger. */
+  boolean isKnown(TriggerKey trigger) {
+    return known.contains(trigger);
   }
 
   void addStoredId(StoredEvent event) {

@@ -15,7 +15,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -28,12 +30,14 @@ final class AppendHandler implements Handler<RoutingContext> {
   private final BatchParser parser;
   private final EventBus eventBus;
   private final DeliveryOptions options;
+  private final Opener opener;
 
-  AppendHandler(Apps apps, BatchParser parser, EventBus eventBus, long timeoutMs) {
+  AppendHandler(Apps apps, BatchParser parser, EventBus eventBus, long timeoutMs, Opener opener) {
     this.apps = apps;
     this.parser = parser;
     this.eventBus = eventBus;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.opener = opener;
   }
 
   @Override
@@ -65,21 +69,25 @@ final class AppendHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static void answer(RoutingContext ctx, PartitionId partition, Outcome outcome) {
+  /** Events of this batch are shown as sent; stored ones (a repeat, theirs) opened like any read. */
+  private void answer(RoutingContext ctx, PartitionId partition, Outcome outcome) {
     if (outcome instanceof Outcome.Appended appended) {
       Responses.json(ctx, 200, ok(partition).put("events", OutcomeJson.events(appended.events())));
     } else if (outcome instanceof Outcome.Repeated repeated) {
-      Responses.json(ctx, 200, ok(partition).put("events", OutcomeJson.events(repeated.events())));
+      opener.events(partition, repeated.events())
+          .onSuccess(events -> Responses.json(ctx, 200, ok(partition).put("events", new JsonArray(new ArrayList<>(events)))))
+          .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())));
     } else if (outcome instanceof Outcome.Conflicted c) {
-      JsonObject conflict = new JsonObject()
-          .put("ours", c.ours().toJson())
-          .put("theirs", c.theirs().toJson())
-          .put("unresolved", c.unresolved());
-      Responses.json(ctx, 409, new JsonObject()
-          .put("result", "conflict")
-          .put("partition", partition.partition())
-          .put("events", OutcomeJson.events(c.ahead()))
-          .put("conflict", conflict));
+      opener.event(partition, c.theirs())
+          .onSuccess(theirs -> Responses.json(ctx, 409, new JsonObject()
+              .put("result", "conflict")
+              .put("partition", partition.partition())
+              .put("events", OutcomeJson.events(c.ahead()))
+              .put("conflict", new JsonObject()
+                  .put("ours", c.ours().toJson())
+                  .put("theirs", theirs)
+                  .put("unresolved", c.unresolved()))))
+          .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())));
     } else if (outcome instanceof Outcome.InvalidOffset invalid) {
       new ApiError(400, "invalid_offset",
           "baseOffset: beyond the partition's last offset " + (invalid.nextOffset() - 1),

@@ -6,6 +6,7 @@ import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
+import io.highwater.keys.KeyRing;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
@@ -33,15 +34,18 @@ public final class HttpVerticle extends VerticleBase {
   private final HazelcastInstance hazelcast;
   private final ClusterView cluster;
   private final Readiness readiness;
+  private final KeyRing keyRing;
   private ConsistencyWatch watch;
   private HttpServer server;
 
-  public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness) {
+  public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
+      KeyRing keyRing) {
     this.config = config;
     this.pool = pool;
     this.hazelcast = hazelcast;
     this.cluster = cluster;
     this.readiness = readiness;
+    this.keyRing = keyRing;
   }
 
   @Override
@@ -61,12 +65,13 @@ public final class HttpVerticle extends VerticleBase {
     Apps apps = new Apps(config);
     EventLog log = new EventLog(pool);
     RecordStore records = new RecordStore(pool);
+    Opener opener = new Opener(keyRing);
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
-        vertx.eventBus(), config.commandProcessor().requestTimeoutMs());
-    RecordsHandler recordsHandler = new RecordsHandler(vertx, apps, watch, records, log, config.reads());
-    LogHandler logHandler = new LogHandler(apps, log, config.limits());
+        vertx.eventBus(), config.commandProcessor().requestTimeoutMs(), opener);
+    RecordsHandler recordsHandler = new RecordsHandler(vertx, apps, watch, records, log, config.reads(), opener);
+    LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
-    ViewsHandler views = new ViewsHandler(vertx, apps, watch, new ViewStore(pool), config.reads());
+    ViewsHandler views = new ViewsHandler(vertx, apps, watch, new ViewStore(pool), config.reads(), keyRing);
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 
     Router router = Router.router(vertx);

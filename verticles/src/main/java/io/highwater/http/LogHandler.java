@@ -25,11 +25,13 @@ final class LogHandler {
   private final Apps apps;
   private final EventLog log;
   private final HighwaterConfig.Limits limits;
+  private final Opener opener;
 
-  LogHandler(Apps apps, EventLog log, HighwaterConfig.Limits limits) {
+  LogHandler(Apps apps, EventLog log, HighwaterConfig.Limits limits, Opener opener) {
     this.apps = apps;
     this.log = log;
     this.limits = limits;
+    this.opener = opener;
   }
 
   /** {@code GET /v1/apps/{app}/ws/{ws}/events} */
@@ -49,16 +51,20 @@ final class LogHandler {
     log.read(partition, from, limit, ws, filter)
         .compose(events -> {
           List<StoredEvent> effects = events.stream().filter(e -> !e.event().isAction()).toList();
-          return log.replays(partition, effects, from).map(replays -> {
-            Buffer out = Buffer.buffer();
-            for (EventLog.Replay replay : replays) {
-              StoredEvent action = replay.action();
-              if (filter.passes(new AggregateKey(action.ws(), action.event().action().aggregate()))) {
-                line(out, action.toJson().put("replay", new JsonObject().put("cause", replay.cause())));
+          return log.replays(partition, effects, from).compose(replays -> {
+            List<EventLog.Replay> passing = replays.stream()
+                .filter(r -> filter.passes(new AggregateKey(r.action().ws(), r.action().event().action().aggregate())))
+                .toList();
+            List<StoredEvent> all = new java.util.ArrayList<>(passing.stream().map(EventLog.Replay::action).toList());
+            all.addAll(events);
+            return opener.events(partition, all).map(opened -> {
+              Buffer out = Buffer.buffer();
+              for (int i = 0; i < opened.size(); i++) {
+                JsonObject json = opened.get(i);
+                line(out, i < passing.size() ? json.put("replay", new JsonObject().put("cause", passing.get(i).cause())) : json);
               }
-            }
-            events.forEach(e -> line(out, e.toJson()));
-            return out;
+              return out;
+            });
           });
         })
         .onSuccess(out -> ctx.response().putHeader("content-type", "application/x-ndjson").end(out))

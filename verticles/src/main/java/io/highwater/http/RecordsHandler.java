@@ -31,14 +31,17 @@ final class RecordsHandler {
   private final RecordStore store;
   private final EventLog log;
   private final HighwaterConfig.Reads reads;
+  private final Opener opener;
 
-  RecordsHandler(Vertx vertx, Apps apps, ConsistencyWatch watch, RecordStore store, EventLog log, HighwaterConfig.Reads reads) {
+  RecordsHandler(Vertx vertx, Apps apps, ConsistencyWatch watch, RecordStore store, EventLog log, HighwaterConfig.Reads reads,
+      Opener opener) {
     this.vertx = vertx;
     this.apps = apps;
     this.watch = watch;
     this.store = store;
     this.log = log;
     this.reads = reads;
+    this.opener = opener;
   }
 
   /** {@code GET .../aggregates/{type}/{id}?consistentAt=N&level=cache&timeoutMs=2000} */
@@ -51,16 +54,19 @@ final class RecordsHandler {
     Future<PartitionConsistency> ready = consistentAt.isPresent()
         ? watch.await(partition, PartitionConsistency.RECORDS, level, consistentAt.getAsLong(), timeoutMs)
         : watch.current(partition);
-    ready.compose(state -> load(partition, key, level).map(record -> {
+    ready.compose(state -> load(partition, key, level).compose(record -> {
           if (record == null || (consistentAt.isPresent() && record.firstOffset() > consistentAt.getAsLong())) {
             throw ApiError.notFound("aggregate " + key.aggregate() + " has no event in workspace '" + key.ws() + "'");
           }
-          return new JsonObject()
-              .put("aggregate", key.aggregate().toJson())
-              .put("state", record.state())
-              .put("version", record.version())
-              .put("consistentAt", state.entity(PartitionConsistency.RECORDS).at(level))
-              .put("level", level.wireName());
+          return opener.state(partition, key.ws(), record.state()).map(opened -> {
+            JsonObject body = new JsonObject()
+                .put("aggregate", key.aggregate().toJson())
+                .put("state", opened.value())
+                .put("version", record.version())
+                .put("consistentAt", state.entity(PartitionConsistency.RECORDS).at(level))
+                .put("level", level.wireName());
+            return opened.expired().isEmpty() ? body : body.put("expired", opened.expired());
+          });
         }))
         .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(e -> Responses.fail(ctx, timeoutAsError(e, PartitionConsistency.RECORDS)));
@@ -72,11 +78,8 @@ final class RecordsHandler {
     AggregateKey key = new AggregateKey(apps.ws(ctx), aggregate(ctx));
     long since = Params.optionalLong(ctx, "since", 0).orElse(0);
     log.touching(partition, List.of(key), since)
-        .map(touches -> {
-          JsonArray events = new JsonArray();
-          touches.forEach(t -> events.add(t.event().toJson()));
-          return events;
-        })
+        .compose(touches -> opener.events(partition, touches.stream().map(EventLog.Touch::event).toList()))
+        .map(opened -> new JsonArray(new java.util.ArrayList<>(opened)))
         .onSuccess(events -> ctx.response()
             .putHeader("content-type", "application/json; charset=utf-8")
             .end(events.toBuffer()))

@@ -6,6 +6,7 @@ import io.highwater.cluster.PartitionId;
 import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.config.ViewConfig;
+import io.highwater.keys.KeyRing;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.coordinator.Level;
 import io.highwater.coordinator.PartitionConsistency;
@@ -30,13 +31,15 @@ final class ViewsHandler {
   private final ConsistencyWatch watch;
   private final ViewStore store;
   private final HighwaterConfig.Reads reads;
+  private final KeyRing keyRing;
 
-  ViewsHandler(Vertx vertx, Apps apps, ConsistencyWatch watch, ViewStore store, HighwaterConfig.Reads reads) {
+  ViewsHandler(Vertx vertx, Apps apps, ConsistencyWatch watch, ViewStore store, HighwaterConfig.Reads reads, KeyRing keyRing) {
     this.vertx = vertx;
     this.apps = apps;
     this.watch = watch;
     this.store = store;
     this.reads = reads;
+    this.keyRing = keyRing;
   }
 
   void read(RoutingContext ctx) {
@@ -83,7 +86,14 @@ final class ViewsHandler {
         .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("rebuild could not start everywhere: " + e.getMessage())));
   }
 
+  /** A key that is a sealed value is stored under a keyed hash of it: look for the plain key, then that. */
   private Future<ViewValue> load(PartitionId partition, ViewConfig view, ViewKey key, Level level) {
+    return loadStored(partition, view, key, level).compose(value -> value != null
+        ? Future.succeededFuture(value)
+        : loadStored(partition, view, new ViewKey(key.ws(), keyRing.sealedViewKey(key.ws(), key.key())), level));
+  }
+
+  private Future<ViewValue> loadStored(PartitionId partition, ViewConfig view, ViewKey key, Level level) {
     if (level == Level.CACHE) {
       return new CachedView(partition, view.name(), new ViewCache(vertx, partition, view.name()), store)
           .current(List.of(key)).map(values -> values.get(key));

@@ -7,7 +7,9 @@ import io.highwater.event.Event;
 import io.highwater.event.EventJson;
 import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
+import io.highwater.keys.TriggerKey;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -41,6 +43,14 @@ public final class EventLog {
         FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[])
           AS l(ws, trigger_type, trigger_id, agg_type, agg_id, offs)
         ON CONFLICT DO NOTHING
+      ), new_keys AS (
+        INSERT INTO data_keys (app, partition, ws, trigger_type, trigger_id, wrapped)
+        SELECT $1, $2, k.ws, k.trigger_type, k.trigger_id, k.wrapped
+        FROM unnest($17::text[], $18::text[], $19::text[], $20::bytea[]) AS k(ws, trigger_type, trigger_id, wrapped)
+      ), expired_keys AS (
+        DELETE FROM data_keys d
+        USING unnest($21::text[], $22::text[], $23::text[]) AS x(ws, trigger_type, trigger_id)
+        WHERE d.app = $1 AND d.partition = $2 AND d.ws = x.ws AND d.trigger_type = x.trigger_type AND d.trigger_id = x.trigger_id
       )
       SELECT 1""";
 
@@ -82,6 +92,12 @@ public final class EventLog {
       WHERE l.app = $1 AND l.partition = $2 AND l.ws = $3 AND l.trigger_type = $4 AND l.trigger_id = $5
       ORDER BY l.agg_type, l.agg_id""";
 
+  private static final String KNOWN_TRIGGERS = """
+      SELECT DISTINCT l.ws, l.trigger_type, l.trigger_id
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS t(ws, trigger_type, trigger_id)
+      JOIN trigger_links l ON l.app = $1 AND l.partition = $2 AND l.ws = t.ws
+        AND l.trigger_type = t.trigger_type AND l.trigger_id = t.trigger_id""";
+
   private static final String BY_IDS =
       "SELECT offs, ws, body FROM events WHERE app = $1 AND partition = $2 AND event_id = ANY($3::text[])";
 
@@ -107,8 +123,22 @@ public final class EventLog {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** A data key created by an append, wrapped under the master key. */
+  public record NewKey(String ws, Trigger trigger, Buffer wrapped) {}
+
+  /** An encryption-key trigger whose data key an appended effect destroys. */
+  public record ExpiredKey(String ws, Trigger trigger) {}
+
   /** Stores the events, with their trigger links, in one atomic statement. */
   public Future<Void> append(PartitionId partition, List<StoredEvent> events) {
+    return append(partition, events, List.of(), List.of());
+  }
+
+  /**
+   * Stores the events with their trigger links, creates the new data keys and deletes the expired
+   * ones, all in one atomic statement.
+   */
+  public Future<Void> append(PartitionId partition, List<StoredEvent> events, List<NewKey> newKeys, List<ExpiredKey> expired) {
     int n = events.size();
     Long[] offs = new Long[n];
     String[] ws = new String[n];
@@ -161,7 +191,14 @@ public final class EventLog {
         .addArrayOfString(lIds.toArray(String[]::new))
         .addArrayOfString(lAggTypes.toArray(String[]::new))
         .addArrayOfString(lAggIds.toArray(String[]::new))
-        .addArrayOfLong(lOffs.toArray(Long[]::new));
+        .addArrayOfLong(lOffs.toArray(Long[]::new))
+        .addArrayOfString(newKeys.stream().map(NewKey::ws).toArray(String[]::new))
+        .addArrayOfString(newKeys.stream().map(k -> k.trigger().type()).toArray(String[]::new))
+        .addArrayOfString(newKeys.stream().map(k -> k.trigger().id()).toArray(String[]::new))
+        .addArrayOfBuffer(newKeys.stream().map(NewKey::wrapped).toArray(Buffer[]::new))
+        .addArrayOfString(expired.stream().map(ExpiredKey::ws).toArray(String[]::new))
+        .addArrayOfString(expired.stream().map(k -> k.trigger().type()).toArray(String[]::new))
+        .addArrayOfString(expired.stream().map(k -> k.trigger().id()).toArray(String[]::new));
     return pool.preparedQuery(APPEND).execute(params).mapEmpty();
   }
 
@@ -213,6 +250,22 @@ public final class EventLog {
             return states;
           });
         });
+  }
+
+  /** Which of these triggers some stored action is linked to. */
+  public Future<List<TriggerKey>> knownTriggers(PartitionId partition, Collection<TriggerKey> triggers) {
+    if (triggers.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple params = Tuple.of(partition.app(), partition.partition(),
+        triggers.stream().map(TriggerKey::ws).toArray(String[]::new),
+        triggers.stream().map(t -> t.trigger().type()).toArray(String[]::new),
+        triggers.stream().map(t -> t.trigger().id()).toArray(String[]::new));
+    return pool.preparedQuery(KNOWN_TRIGGERS).execute(params).map(rows -> {
+      List<TriggerKey> known = new ArrayList<>();
+      rows.forEach(r -> known.add(new TriggerKey(r.getString(0), new Trigger(r.getString(1), r.getString(2)))));
+      return known;
+    });
   }
 
   /** The stored trigger links of the aggregates. */

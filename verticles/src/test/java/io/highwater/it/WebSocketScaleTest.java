@@ -45,8 +45,12 @@ class WebSocketScaleTest {
   private static final int WS_PER_PARTITION = 2;
   private static final int BATCHES_PER_WS = 10;
   private static final int EVENTS_PER_BATCH = 5;
-  /** Every partition's last offset once all appends are in (a fresh database starts each at 0). */
-  private static final long FINAL = (long) WS_PER_PARTITION * BATCHES_PER_WS * EVENTS_PER_BATCH;
+  /** Events per partition in one round of appends. */
+  private static final long ROUND = (long) WS_PER_PARTITION * BATCHES_PER_WS * EVENTS_PER_BATCH;
+  /** Every partition's last offset after the unobserved first round (a fresh database starts each at 0). */
+  private static final long BASE = ROUND;
+  /** ... and after the observed second one. */
+  private static final long FINAL = BASE + ROUND;
   private static final List<String> ENTITIES = List.of(Entity.RECORDS, Entity.view("books_by_author"), Entity.view("genre_counts"));
   private static final long WAIT_MS = 45_000;
 
@@ -57,6 +61,13 @@ class WebSocketScaleTest {
   void ten_thousand_subscriptions_over_a_hundred_sockets_are_all_notified() throws Exception {
     List<String> workspaces = workspaces();
     try (TestNode node = TestNode.start(dataDir, 20)) {
+      HighwaterClient writer = HighwaterClient.create(node.clientVertx(),
+          new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
+          new PoolOptions().setHttp1MaxSize(16), new WebSocketClientOptions());
+      // A first round with nobody subscribed: the baseline of the append time, and the offsets to start from.
+      Round baseline = appendRound(writer, workspaces, 0);
+      assertThat(baseline.lastOffsets).as("every partition's last offset").containsOnlyKeys(0, 1, 2, 3)
+          .allSatisfy((p, o) -> assertThat(o).isEqualTo(BASE));
       long heapIdle = heapUsed();
       List<HighwaterClient> clients = new ArrayList<>();
       for (int s = 0; s < SOCKETS; s++) {
@@ -77,7 +88,7 @@ class WebSocketScaleTest {
           String ws = workspaces.get(g % workspaces.size());
           String entity = ENTITIES.get(g % ENTITIES.size());
           Level level = (g / ENTITIES.size()) % 2 == 0 ? Level.CACHE : Level.STORAGE;
-          long offset = 1 + (g * 7919L) % FINAL;
+          long offset = BASE + 1 + (g * 7919L) % ROUND;
           awaits.add(client.await(APP, ws, entity, offset, level, 60_000).onComplete(ar -> {
             if (ar.failed()) {
               problems.add("await " + g + " failed: " + ar.cause());
@@ -111,32 +122,10 @@ class WebSocketScaleTest {
       assertThat(consistent.get()).as("awaits answered before any append").isZero();
       long heapSubscribed = heapUsed();
 
-      // Appends across every partition, all at once, each batch on books of its own (no conflicts).
-      HighwaterClient writer = HighwaterClient.create(node.clientVertx(),
-          new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
-          new PoolOptions().setHttp1MaxSize(16), new WebSocketClientOptions());
-      AtomicLong lastAppend = new AtomicLong();
-      List<Future<AppendResult>> appends = new ArrayList<>();
-      long appending = System.nanoTime();
-      for (int b = 0; b < BATCHES_PER_WS; b++) {
-        for (String ws : workspaces) {
-          List<Event> events = new ArrayList<>();
-          for (int e = 0; e < EVENTS_PER_BATCH; e++) {
-            int n = b * EVENTS_PER_BATCH + e;
-            events.add(Event.action("create", "book", ws + "-" + n).actor("user", "scale")
-                .assoc("author", "author-" + (n % 7)).assoc("genre", "genre-" + (n % 3)).build());
-          }
-          appends.add(writer.append(APP, ws, AppendRequest.of(0, events))
-              .onSuccess(r -> lastAppend.accumulateAndGet(System.nanoTime(), Math::max)));
-        }
-      }
-      Future.all(appends).await();
-      for (Future<AppendResult> append : appends) {
-        assertThat(append.result().isOk()).as("append %s", append.result()).isTrue();
-      }
-      Map<Integer, Long> lastOffsets = new HashMap<>();
-      appends.forEach(a -> lastOffsets.merge(a.result().partition(), ((AppendResult.Ok) a.result()).lastOffset(), Math::max));
-      assertThat(lastOffsets).as("every partition's last offset").containsOnlyKeys(0, 1, 2, 3).allSatisfy((p, o) -> assertThat(o).isEqualTo(FINAL));
+      // The observed round: appends across every partition, all at once.
+      Round round = appendRound(writer, workspaces, 1);
+      assertThat(round.lastOffsets).as("every partition's last offset").containsOnlyKeys(0, 1, 2, 3)
+          .allSatisfy((p, o) -> assertThat(o).isEqualTo(FINAL));
 
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
       while (consistent.get() < awaits.size() || watches.stream().anyMatch(w -> !w.done())) {
@@ -148,8 +137,8 @@ class WebSocketScaleTest {
         }
         Thread.sleep(5);
       }
-      long tailMs = TimeUnit.NANOSECONDS.toMillis(lastNotification.get() - lastAppend.get());
-      long totalMs = TimeUnit.NANOSECONDS.toMillis(lastNotification.get() - appending);
+      long tailMs = TimeUnit.NANOSECONDS.toMillis(lastNotification.get() - round.lastAnswer);
+      long totalMs = TimeUnit.NANOSECONDS.toMillis(lastNotification.get() - round.started);
 
       // A quiet moment: nothing more may arrive for an await that was answered (a second reply would
       // reach no active subscription and be counted as unrouted), and nothing went wrong.
@@ -169,13 +158,15 @@ class WebSocketScaleTest {
       assertThat(clients.stream().mapToLong(HighwaterClient::unroutedFrames).sum()).isZero();
 
       System.out.printf("""
-          WebSocketScaleTest: %d sockets x %d subscriptions = %d (%d awaits at a future offset, %d watches) registered in %d ms
-            appends: %d batches of %d events over %d workspaces in %d partitions (last offset %d each); %d advanced frames delivered
+          WebSocketScaleTest: %d sockets x %d subscriptions = %d (%d awaits at a future offset, %d watches), registered in %d ms
+            each round of appends: %d batches of %d events over %d workspaces in %d partitions (+%d offsets per partition)
+            round without subscriptions: %d ms; round with %d subscriptions: %d ms; %d advanced frames delivered
             last append answered -> last notification: %d ms (first append sent -> last notification: %d ms)
-            heap used (after GC; node and clients share this JVM): idle %.1f MiB, with %d subscriptions %.1f MiB (+%.1f MiB, %.0f bytes each), after all notifications %.1f MiB
+            heap used after GC (node and clients share this JVM): idle %.1f MiB; with %d subscriptions %.1f MiB (+%.1f MiB, %.0f bytes each); after all notifications %.1f MiB
           """,
           SOCKETS, PER_SOCKET, SOCKETS * PER_SOCKET, awaits.size(), watches.size(), subscribedMs,
-          appends.size(), EVENTS_PER_BATCH, workspaces.size(), PARTITIONS, FINAL, advancedFrames,
+          BATCHES_PER_WS * workspaces.size(), EVENTS_PER_BATCH, workspaces.size(), PARTITIONS, ROUND,
+          baseline.millis(), SOCKETS * PER_SOCKET, round.millis(), advancedFrames,
           tailMs, totalMs,
           mib(heapIdle), SOCKETS * PER_SOCKET, mib(heapSubscribed), mib(heapSubscribed - heapIdle),
           (double) (heapSubscribed - heapIdle) / (SOCKETS * PER_SOCKET), mib(heapNotified));
@@ -228,6 +219,39 @@ class WebSocketScaleTest {
     public String toString() {
       return "watch " + index + " at " + level + ": " + latest.values();
     }
+  }
+
+  /** When a round of appends started and when its last answer came (nanoTime), and each partition's last offset. */
+  private record Round(long started, long lastAnswer, Map<Integer, Long> lastOffsets) {
+    long millis() {
+      return TimeUnit.NANOSECONDS.toMillis(lastAnswer - started);
+    }
+  }
+
+  /** {@code BATCHES_PER_WS} batches of {@code EVENTS_PER_BATCH} new books to every workspace, all sent at once. */
+  private static Round appendRound(HighwaterClient writer, List<String> workspaces, int round) {
+    AtomicLong lastAnswer = new AtomicLong();
+    List<Future<AppendResult>> appends = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int b = 0; b < BATCHES_PER_WS; b++) {
+      for (String ws : workspaces) {
+        List<Event> events = new ArrayList<>();
+        for (int e = 0; e < EVENTS_PER_BATCH; e++) {
+          int n = b * EVENTS_PER_BATCH + e;
+          events.add(Event.action("create", "book", ws + "-" + round + "-" + n).actor("user", "scale")
+              .assoc("author", "author-" + (n % 7)).assoc("genre", "genre-" + (n % 3)).build());
+        }
+        appends.add(writer.append(APP, ws, AppendRequest.of(0, events))
+            .onSuccess(r -> lastAnswer.accumulateAndGet(System.nanoTime(), Math::max)));
+      }
+    }
+    Future.all(appends).await();
+    Map<Integer, Long> lastOffsets = new HashMap<>();
+    for (Future<AppendResult> append : appends) {
+      AppendResult.Ok ok = append.result().requireOk();
+      lastOffsets.merge(ok.partition(), ok.lastOffset(), Math::max);
+    }
+    return new Round(started, lastAnswer.get(), lastOffsets);
   }
 
   /** Two workspaces in each partition. */

@@ -1,0 +1,65 @@
+package io.highwater.http;
+
+import io.highwater.cluster.PartitionId;
+import io.highwater.event.StoredEvent;
+import io.highwater.keys.DataKey;
+import io.highwater.keys.KeyRing;
+import io.highwater.keys.Sealing;
+import io.highwater.keys.TriggerKey;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shows stored events and states as the contract wants them read: sealed values decrypted while
+ * their key lives; once it is gone, the values left out and their fields listed in {@code expired}.
+ */
+final class Opener {
+
+  private final KeyRing keyRing;
+
+  Opener(KeyRing keyRing) {
+    this.keyRing = keyRing;
+  }
+
+  /** Each event's wire form, opened. */
+  Future<List<JsonObject>> events(PartitionId partition, List<StoredEvent> events) {
+    Set<TriggerKey> triggers = new LinkedHashSet<>();
+    events.stream().filter(e -> e.event().isAction())
+        .forEach(e -> Sealing.triggers(e.event().action().patch().assoc()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
+    return keyRing.keys(partition, triggers).map(keys -> {
+      List<JsonObject> opened = new ArrayList<>(events.size());
+      events.forEach(e -> opened.add(open(e, keys)));
+      return opened;
+    });
+  }
+
+  Future<JsonObject> event(PartitionId partition, StoredEvent event) {
+    return events(partition, List.of(event)).map(list -> list.get(0));
+  }
+
+  /** A state, opened. */
+  Future<Sealing.Opened> state(PartitionId partition, String ws, JsonObject state) {
+    Set<TriggerKey> triggers = new LinkedHashSet<>();
+    Sealing.triggers(state).forEach(t -> triggers.add(new TriggerKey(ws, t)));
+    return keyRing.keys(partition, triggers).map(keys -> Sealing.open(state, t -> keys.get(new TriggerKey(ws, t))));
+  }
+
+  private static JsonObject open(StoredEvent event, Map<TriggerKey, DataKey> keys) {
+    JsonObject json = event.toJson();
+    if (!event.event().isAction()) {
+      return json;
+    }
+    JsonObject patch = json.getJsonObject("action").getJsonObject("patch");
+    Sealing.Opened opened = Sealing.open(patch.getJsonObject("assoc"), t -> keys.get(new TriggerKey(event.ws(), t)));
+    patch.put("assoc", opened.value());
+    if (!opened.expired().isEmpty()) {
+      json.put("expired", opened.expired());
+    }
+    return json;
+  }
+}

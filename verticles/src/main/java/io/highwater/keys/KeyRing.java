@@ -1,0 +1,97 @@
+package io.highwater.keys;
+
+import io.highwater.cluster.PartitionId;
+import io.highwater.event.Trigger;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data keys of a node's partitions: unwrapped ones kept in memory (a shared local map per
+ * partition), the wrapped ones in PostgreSQL. A key that is not found has expired (or never was).
+ */
+public final class KeyRing {
+
+  private static final String FIND = """
+      SELECT k.ws, k.trigger_type, k.trigger_id, k.wrapped
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS t(ws, trigger_type, trigger_id)
+      JOIN data_keys k ON k.app = $1 AND k.partition = $2 AND k.ws = t.ws
+        AND k.trigger_type = t.trigger_type AND k.trigger_id = t.trigger_id""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final MasterKey master;
+
+  public KeyRing(Vertx vertx, Pool pool, MasterKey master) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.master = master;
+  }
+
+  public MasterKey master() {
+    return master;
+  }
+
+  private LocalMap<TriggerKey, DataKey> cache(PartitionId partition) {
+    return vertx.sharedData().getLocalMap("highwater.keys." + partition.key());
+  }
+
+  /** The living keys among these triggers. */
+  public Future<Map<TriggerKey, DataKey>> keys(PartitionId partition, Collection<TriggerKey> triggers) {
+    Map<TriggerKey, DataKey> found = new HashMap<>();
+    List<TriggerKey> misses = new ArrayList<>();
+    LocalMap<TriggerKey, DataKey> cache = cache(partition);
+    for (TriggerKey trigger : triggers) {
+      DataKey key = cache.get(trigger);
+      if (key != null) {
+        found.put(trigger, key);
+      } else {
+        misses.add(trigger);
+      }
+    }
+    if (misses.isEmpty()) {
+      return Future.succeededFuture(found);
+    }
+    Tuple params = Tuple.of(partition.app(), partition.partition(),
+        misses.stream().map(TriggerKey::ws).toArray(String[]::new),
+        misses.stream().map(t -> t.trigger().type()).toArray(String[]::new),
+        misses.stream().map(t -> t.trigger().id()).toArray(String[]::new));
+    return pool.preparedQuery(FIND).execute(params).map(rows -> {
+      for (Row row : rows) {
+        TriggerKey trigger = new TriggerKey(row.getString(0), new Trigger(row.getString(1), row.getString(2)));
+        DataKey key = master.unwrap(row.getBuffer(3).getBytes());
+        cache.put(trigger, key);
+        found.put(trigger, key);
+      }
+      return found;
+    });
+  }
+
+  /** Remembers a key the command processor just created (its row commits with the events). */
+  public void remember(PartitionId partition, TriggerKey trigger, DataKey key) {
+    cache(partition).put(trigger, key);
+  }
+
+  /** Forgets an expired key; its row was deleted with the effect that expired it. */
+  public void forget(PartitionId partition, TriggerKey trigger) {
+    cache(partition).remove(trigger);
+  }
+
+  /** How storage names a view key that is a sealed value: a keyed hash, never the value. */
+  public String sealedViewKey(String ws, String key) {
+    return "sealed~" + master.hash("view-key", ws + "/" + key);
+  }
+
+  public Buffer wrap(DataKey key) {
+    return Buffer.buffer(master.wrap(key));
+  }
+}

@@ -1,0 +1,187 @@
+package io.highwater.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * coherence's receipts walkthrough (seed 003) with sealed card numbers: readable while their key
+ * lives, gone everywhere once a key-expired effect destroys it, and never stored in plain.
+ */
+class SealedFieldsTest {
+
+  private static final String NO_1 = "avd2dlg3g93fm1osu";
+  private static final String NO_2 = "kepf62djsdk8fw21";
+
+  @TempDir
+  static Path dir;
+  static TestNode node;
+  static String pgUrl;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Path real = Path.of(System.getProperty("highwater.conf.dir", "../conf"));
+    Files.copy(real.resolve("hazelcast.xml"), conf.resolve("hazelcast.xml"));
+    JsonObject config = new JsonObject(Files.readString(real.resolve("config.json")));
+    config.getJsonObject("apps").put("shop", new JsonObject().put("partitions", 1).put("views", new JsonObject()
+        .put("receipts_by_no", new JsonObject().put("projector", "index").put("mode", "async")
+            .put("options", new JsonObject().put("type", "receipt").put("field", "no")))
+        .put("receipts_per_no", new JsonObject().put("projector", "count").put("mode", "sync")
+            .put("options", new JsonObject().put("type", "receipt").put("field", "no")))));
+    Files.writeString(conf.resolve("config.json"), config.encodePrettily());
+    pgUrl = TestDatabase.fresh();
+    node = TestNode.start(Files.createDirectories(dir.resolve("data")), pgUrl,
+        Map.of("HIGHWATER_CONF_DIR", conf.toString(), "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", "10",
+            "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", "10"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static JsonObject receipt(int id, String no, int total, int key) {
+    return new JsonObject()
+        .put("action", new JsonObject().put("reason", "payment").put("actor", new JsonArray().add("user").add("alice"))
+            .put("aggregate", new JsonArray().add("receipt").add(id))
+            .put("patch", new JsonObject().put("assoc", new JsonObject().put("no", no).put("total", total))))
+        .put("triggers", new JsonArray().add(new JsonArray().add("encryption-key").add(key)))
+        .put("seal", new JsonArray().add("no"));
+  }
+
+  private static HttpResponse<Buffer> append(JsonObject batch) {
+    return node.post("/v1/apps/shop/ws/receipts/events", batch);
+  }
+
+  private static JsonObject read(String path) {
+    HttpResponse<Buffer> r = node.get("/v1/apps/shop/ws/receipts" + path);
+    assertThat(r.statusCode()).as(path + " " + r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  @Test
+  void receipts_walkthrough_seals_then_forgets_card_numbers() throws Exception {
+    HttpResponse<Buffer> stored = append(new JsonObject().put("baseOffset", 0)
+        .put("events", new JsonArray().add(receipt(1, NO_1, 100, 1)).add(receipt(2, NO_2, 200, 2))));
+    assertThat(stored.statusCode()).as(stored.bodyAsString()).isEqualTo(200);
+    JsonArray events = stored.bodyAsJsonObject().getJsonArray("events");
+    long first = events.getJsonObject(0).getLong("offset");
+    long second = events.getJsonObject(1).getLong("offset");
+    // Reads show sealed values decrypted while the key lives.
+    assertThat(events.getJsonObject(0).getJsonObject("action").getJsonObject("patch").getJsonObject("assoc").getString("no")).isEqualTo(NO_1);
+    assertThat(read("/aggregates/receipt/1?consistentAt=" + second + "&level=storage").getJsonObject("state"))
+        .isEqualTo(new JsonObject().put("no", NO_1).put("total", 100));
+    assertThat(read("/views/receipts_by_no/" + NO_1 + "?consistentAt=" + second + "&level=storage").getJsonObject("value"))
+        .isEqualTo(new JsonObject().put("ids", new JsonArray().add("1")).put("count", 1));
+    assertThat(read("/views/receipts_per_no/" + NO_2 + "?consistentAt=" + second + "&level=storage").getJsonObject("value"))
+        .isEqualTo(new JsonObject().put("count", 1));
+    assertNoPlaintextStored();
+
+    HttpResponse<Buffer> expired = append(new JsonObject().put("baseOffset", second).put("events", new JsonArray()
+        .add(new JsonObject().put("source", "keystore").put("effect", new JsonObject()
+            .put("reason", "key-expired").put("trigger", new JsonArray().add("encryption-key").add(1))))));
+    assertThat(expired.statusCode()).as(expired.bodyAsString()).isEqualTo(200);
+    long effect = expired.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+
+    // The stream from the second receipt: receipt 1 replayed (its number gone), receipt 2, the effect.
+    String body = node.get("/v1/apps/shop/ws/receipts/events?from=" + second).bodyAsString();
+    List<JsonObject> lines = body.lines().map(JsonObject::new).toList();
+    assertThat(lines.stream().map(l -> l.getLong("offset")).toList()).containsExactly(first, second, effect);
+    JsonObject replayed = lines.get(0);
+    assertThat(replayed.getJsonObject("replay")).isEqualTo(new JsonObject().put("cause", effect));
+    assertThat(replayed.getJsonArray("expired").getList()).containsExactly("no");
+    assertThat(replayed.getJsonObject("action").getJsonObject("patch").getJsonObject("assoc"))
+        .isEqualTo(new JsonObject().put("total", 100));
+    assertThat(lines.get(1).getJsonObject("action").getJsonObject("patch").getJsonObject("assoc").getString("no")).isEqualTo(NO_2);
+
+    // The record of receipt 1 no longer has its number; receipt 2 keeps its own.
+    JsonObject one = read("/aggregates/receipt/1?consistentAt=" + effect + "&level=storage");
+    assertThat(one.getJsonObject("state")).isEqualTo(new JsonObject().put("total", 100));
+    assertThat(one.getJsonArray("expired").getList()).containsExactly("no");
+    assertThat(read("/aggregates/receipt/2?consistentAt=" + effect).getJsonObject("state"))
+        .isEqualTo(new JsonObject().put("no", NO_2).put("total", 200));
+
+    // Views indexed by the sealed field lose the expired entries, keep the others.
+    assertThat(read("/views/receipts_by_no/" + NO_1 + "?consistentAt=" + effect + "&level=storage").getJsonObject("value"))
+        .isEqualTo(new JsonObject().put("ids", new JsonArray()).put("count", 0));
+    assertThat(read("/views/receipts_per_no/" + NO_1 + "?consistentAt=" + effect + "&level=storage").getJsonObject("value"))
+        .isEqualTo(new JsonObject().put("count", 0));
+    assertThat(read("/views/receipts_by_no/" + NO_2 + "?consistentAt=" + effect + "&level=cache").getJsonObject("value"))
+        .isEqualTo(new JsonObject().put("ids", new JsonArray().add("2")).put("count", 1));
+    assertNoPlaintextStored();
+
+    // Irreversible: after a restart, the number is still gone and the other still there.
+    node = node.restart();
+    assertThat(read("/aggregates/receipt/1?consistentAt=" + effect).getJsonObject("state")).isEqualTo(new JsonObject().put("total", 100));
+    assertThat(read("/aggregates/receipt/2?consistentAt=" + effect).getJsonObject("state").getString("no")).isEqualTo(NO_2);
+  }
+
+  @Test
+  void bad_seals_and_unknown_triggers_are_bad_requests() {
+    JsonObject noKeyTrigger = receipt(9, "x", 1, 9);
+    noKeyTrigger.put("triggers", new JsonArray().add(new JsonArray().add("shelf").add(1)));
+    assertBadRequest(noKeyTrigger, "events[0].seal");
+    JsonObject notInAssoc = receipt(9, "x", 1, 9).put("seal", new JsonArray().add("missing"));
+    assertBadRequest(notInAssoc, "events[0].seal[0]");
+    JsonObject unknown = new JsonObject().put("effect", new JsonObject().put("reason", "key-expired")
+        .put("trigger", new JsonArray().add("encryption-key").add(404)));
+    assertBadRequest(unknown, "events[0].effect.trigger");
+  }
+
+  private static void assertBadRequest(JsonObject event, String field) {
+    HttpResponse<Buffer> r = append(new JsonObject().put("baseOffset", 0).put("events", new JsonArray().add(event)));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith(field + ":");
+  }
+
+  /** Every row of every table, as text, holds neither card number. */
+  private static void assertNoPlaintextStored() throws Exception {
+    URI uri = URI.create(pgUrl);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    String user = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo().split(":")[0];
+    // Flushes are asynchronous: wait until storage is at the cache watermarks, so the rows are there.
+    JsonObject consistency = node.get("/v1/apps/shop/partitions/0/consistency").bodyAsJsonObject();
+    long cp = consistency.getLong("cpOffset");
+    for (String entity : consistency.getJsonObject("entities").fieldNames()) {
+      String path = entity.equals("records") ? "/aggregates/receipt/2" : "/views/" + entity.substring(5) + "/" + NO_2;
+      node.get("/v1/apps/shop/ws/receipts" + path + "?consistentAt=" + cp + "&level=storage&timeoutMs=20000");
+    }
+    StringBuilder dump = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      assertThat(tables).contains("events", "records", "view_rows", "data_keys", "checkpoints");
+      for (String table : tables) {
+        try (ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
+          while (rs.next()) {
+            dump.append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+    }
+    assertThat(dump.toString()).contains("receipt").doesNotContain(NO_1).doesNotContain(NO_2);
+  }
+}
