@@ -13,6 +13,7 @@ import io.highwater.event.Event;
 import io.highwater.event.Patch;
 import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
+import io.highwater.keys.TriggerKey;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
@@ -116,13 +117,38 @@ class GroupPlanTest {
   }
 
   /**
+   * A history in which the triggers these tests' effects fire are known (some stored action links
+   * them); an effect on an unknown trigger is rejected, which a test of its own checks.
+   */
+  private static History history() {
+    History history = new History();
+    for (String ws : List.of(WS, OTHER_WS)) {
+      for (String id : List.of("1", "2")) {
+        history.addKnownTrigger(new TriggerKey(ws, new Trigger("encryption-key", id)));
+      }
+    }
+    return history;
+  }
+
+  @Test
+  void anEffectOnATriggerNoActionLinksIsRejected() {
+    Event effect = new Event(null, Instant.EPOCH, "keystore", null,
+        new Effect("key-expired", new Trigger("encryption-key", "404")), List.of(), List.of());
+    GroupPlan plan = new GroupPlan(PARTITION, 1, history());
+    Outcome outcome = plan.add(WS, new Batch(0, java.util.Set.of(), false, List.of(effect)));
+    assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+    assertThat(((Outcome.Rejected) outcome).field()).isEqualTo("events[0].effect.trigger");
+    assertThat(plan.accepted()).isEmpty();
+  }
+
+  /**
    * What PostgreSQL answers for a group (as CommandProcessorVerticle feeds it): for each aggregate
    * of the batches, its stored actions after {@code base} and the stored effects after {@code base}
    * whose trigger is linked (by any stored action) to it ({@code addStoredTouch}), its stored trigger
    * links ({@code link}), and every stored id ({@code addStoredId}).
    */
   private static History load(List<StoredEvent> log, long base, Batch... batches) {
-    History history = new History();
+    History history = history();
     for (Batch b : batches) {
       for (Event e : b.events()) {
         if (!e.isAction()) {
@@ -244,7 +270,7 @@ class GroupPlanTest {
       Batch alice = batch(0, neuromancer, countZero);
       Batch bob = batch(0, monaLisa, neuromancerByBob);
       Batch bobAgain = resolving(0, Set.of(1L), monaLisa, neuromancerUpdate);
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
 
       assertThat(offsets(appended(plan.add(WS, alice)).events())).containsExactly(1L, 2L);
       Outcome.Conflicted c = conflicted(plan.add(WS, bob));
@@ -275,7 +301,7 @@ class GroupPlanTest {
       Batch bob = parser.parse(new JsonObject("{\"baseOffset\": 0, \"events\": " + bobEvents + "}"));
       Batch bobAgain = parser.parse(new JsonObject("{\"baseOffset\": 0, \"resolved\": [1], \"events\": " + bobEvents + "}"));
 
-      GroupPlan first = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan first = new GroupPlan(PARTITION, 1, history());
       first.add(WS, alice);
       List<StoredEvent> log = List.copyOf(first.accepted());
       assertThat(offsets(log)).containsExactly(1L, 2L);
@@ -301,7 +327,7 @@ class GroupPlanTest {
 
     @Test
     void withAnEventAcceptedEarlierInTheSameGroup() {
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
       Event first = book("Neuromancer");
       Event second = book("Neuromancer");
 
@@ -316,7 +342,7 @@ class GroupPlanTest {
     @Test
     void withAStoredActionAfterTheBaseOnly() {
       Event theirs = book("Neuromancer");
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("Neuromancer"), stored(5, theirs));
       GroupPlan plan = new GroupPlan(PARTITION, 6, history);
       Event ours = book("Neuromancer");
@@ -333,7 +359,7 @@ class GroupPlanTest {
       Event a5 = book("A");
       Event a7 = book("A");
       Event b6 = book("B");
-      History history = new History();
+      History history = history();
       // fed out of order, as a query might answer
       history.addStoredTouch(bookKey("A"), stored(7, a7));
       history.addStoredTouch(bookKey("A"), stored(3, a3));
@@ -356,7 +382,7 @@ class GroupPlanTest {
     @Test
     void storedAndInGroupConflictsAreListedTogetherOldestFirst() {
       Event a2 = book("A");
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("A"), stored(2, a2));
       GroupPlan plan = new GroupPlan(PARTITION, 3, history);
       Event a3 = book("A");
@@ -372,7 +398,7 @@ class GroupPlanTest {
     void resolvingOneOfTwoStillConflictsWithTheOther() {
       Event a3 = book("A");
       Event a5 = book("A");
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("A"), stored(3, a3));
       history.addStoredTouch(bookKey("A"), stored(5, a5));
       GroupPlan plan = new GroupPlan(PARTITION, 6, history);
@@ -391,7 +417,7 @@ class GroupPlanTest {
 
     @Test
     void effectsInABatchNeverConflict() {
-      History history = new History();
+      History history = history();
       Event linked = book("A", KEY_1);
       history.addStoredTouch(bookKey("A"), stored(2, linked));
       history.addStoredTouch(bookKey("A"), stored(3, effect(KEY_1)));
@@ -409,7 +435,7 @@ class GroupPlanTest {
     @Test
     void anActionConflictsWithAStoredEffectLinkedToIt() {
       Event effect = effect(KEY_1);
-      History history = new History();
+      History history = history();
       // PostgreSQL answers the effect because its trigger is linked to an action on book/A
       history.addStoredTouch(bookKey("A"), stored(4, effect));
       GroupPlan plan = new GroupPlan(PARTITION, 5, history);
@@ -424,7 +450,7 @@ class GroupPlanTest {
 
     @Test
     void anActionConflictsWithAnInGroupEffectLinkedByAnInGroupAction() {
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
       Event linked = book("A", KEY_1);
       Event expiry = effect(KEY_1);
 
@@ -445,7 +471,7 @@ class GroupPlanTest {
 
     @Test
     void anInGroupEffectConflictsWhenAnExplicitLinkIsKnown() {
-      History history = new History();
+      History history = history();
       history.link(bookKey("A"), KEY_1);
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
       Event expiry = effect(KEY_1);
@@ -465,7 +491,7 @@ class GroupPlanTest {
     @Test
     void anActionConflictsWithAnInGroupEffectLinkedByAStoredAction() {
       Event linked = book("A", KEY_1);
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("A"), stored(1, linked));
       history.link(bookKey("A"), KEY_1);
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
@@ -482,7 +508,7 @@ class GroupPlanTest {
 
     @Test
     void actionsOnOtherAggregatesDoNotConflict() {
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("B"), stored(1, book("B")));
       history.addStoredTouch(key(WS, "author", "A"), stored(2, action(null, "author", "A", new JsonObject())));
       GroupPlan plan = new GroupPlan(PARTITION, 3, history);
@@ -494,7 +520,7 @@ class GroupPlanTest {
 
     @Test
     void actionsAndEffectsInOtherWorkspacesDoNotConflict() {
-      History history = new History();
+      History history = history();
       history.addStoredTouch(key(OTHER_WS, "book", "A"), stored(1, OTHER_WS, book("A")));
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
 
@@ -521,7 +547,7 @@ class GroupPlanTest {
 
     @Test
     void baseBeyondTheLastOffsetIsInvalidAndNamesTheNextOffset() {
-      GroupPlan plan = new GroupPlan(PARTITION, 5, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 5, history());
       assertThat(plan.add(WS, batch(5, book("A")))).isEqualTo(new Outcome.InvalidOffset(5));
       assertThat(plan.add(WS, batch(Long.MAX_VALUE, book("A")))).isEqualTo(new Outcome.InvalidOffset(5));
       assertThat(plan.accepted()).isEmpty();
@@ -536,7 +562,7 @@ class GroupPlanTest {
 
     @Test
     void onAnEmptyLogOnlyBaseZeroIsValid() {
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
       assertThat(plan.add(WS, batch(1, effect(KEY_1)))).isEqualTo(new Outcome.InvalidOffset(1));
       Event e = effect(KEY_1);
       assertThat(plan.add(WS, batch(0, e))).isEqualTo(new Outcome.Appended(List.of(stored(1, e)), false));
@@ -544,7 +570,7 @@ class GroupPlanTest {
 
     @Test
     void dryBatchesGetOffsetsButDoNotAdvanceNorBecomeVisible() {
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
       Event a = book("A", KEY_1);
       Event b = book("B");
 
@@ -565,7 +591,7 @@ class GroupPlanTest {
 
     @Test
     void dryBatchesStillConflictAndStillAnswerInvalidOffset() {
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
       Event a = book("A");
       plan.add(WS, batch(0, a));
       Event b = book("B");
@@ -579,7 +605,7 @@ class GroupPlanTest {
     @Test
     void aBatchIsAtomicAConflictInItsLastEventStoresNothing() {
       Event theirs = book("C");
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("C"), stored(1, theirs));
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
       Event a = book("A");
@@ -598,7 +624,7 @@ class GroupPlanTest {
 
     @Test
     void offsetsAreGaplessAndConsecutiveAcrossBatches() {
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("X"), stored(9, book("X")));
       GroupPlan plan = new GroupPlan(PARTITION, 10, history);
       List<Event> expected = new ArrayList<>();
@@ -634,7 +660,7 @@ class GroupPlanTest {
     void aBatchWhoseIdsAreAllStoredIsRepeatedWithTheStoredEvents() {
       StoredEvent s4 = stored(4, book("a", "A"));
       StoredEvent s5 = stored(5, effect("b", KEY_1));
-      History history = new History();
+      History history = history();
       history.addStoredId(s4);
       history.addStoredId(s5);
       GroupPlan plan = new GroupPlan(PARTITION, 6, history);
@@ -652,7 +678,7 @@ class GroupPlanTest {
     @Test
     void aRetriedBatchIsRepeatedRatherThanConflictingWithItself() {
       StoredEvent s1 = stored(1, book("a", "A"));
-      History history = new History();
+      History history = history();
       history.addStoredTouch(bookKey("A"), s1);
       history.addStoredId(s1);
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
@@ -663,7 +689,7 @@ class GroupPlanTest {
     @Test
     void aBatchMixingStoredAndNewIdsIsRejectedNamingTheFirstNewEvent() {
       StoredEvent s4 = stored(4, book("a", "A"));
-      History history = new History();
+      History history = history();
       history.addStoredId(s4);
       GroupPlan plan = new GroupPlan(PARTITION, 5, history);
 
@@ -682,7 +708,7 @@ class GroupPlanTest {
 
     @Test
     void idsNotStoredAreNew() {
-      History history = new History();
+      History history = history();
       history.addStoredId(stored(1, book("a", "A")));
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
       Event c = book("c", "C");
@@ -692,7 +718,7 @@ class GroupPlanTest {
 
     @Test
     void idsAcceptedEarlierInTheGroupCountAsStored() {
-      GroupPlan plan = new GroupPlan(PARTITION, 1, new History());
+      GroupPlan plan = new GroupPlan(PARTITION, 1, history());
       Event x = book("x", "X");
       Event y = effect("y", KEY_1);
       assertThat(plan.add(WS, batch(0, x, y))).isEqualTo(new Outcome.Appended(storedFrom(1, WS, x, y), false));
@@ -709,7 +735,7 @@ class GroupPlanTest {
 
     @Test
     void idsOfDryOrConflictedBatchesAreNotStored() {
-      History history = new History();
+      History history = history();
       StoredEvent theirs = stored(1, book("B"));
       history.addStoredTouch(bookKey("B"), theirs);
       GroupPlan plan = new GroupPlan(PARTITION, 2, history);
