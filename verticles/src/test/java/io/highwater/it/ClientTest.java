@@ -32,9 +32,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client ({@code client/}) against a real node: every call of the contract it wraps. */
+@Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
 class ClientTest {
 
   private static final String APP = "bookstore";

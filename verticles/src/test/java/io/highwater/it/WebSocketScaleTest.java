@@ -24,10 +24,13 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,6 +61,7 @@ class WebSocketScaleTest {
   Path dataDir;
 
   @Test
+  @Timeout(value = 150, threadMode = ThreadMode.SEPARATE_THREAD)
   void ten_thousand_subscriptions_over_a_hundred_sockets_are_all_notified() throws Exception {
     List<String> workspaces = workspaces();
     try (TestNode node = TestNode.start(dataDir, 20)) {
@@ -112,7 +116,7 @@ class WebSocketScaleTest {
               partitionOf(ws), lastNotification, problems));
         }
       }
-      Future.all(watches.stream().map(w -> w.stream.ready()).toList()).await();
+      Future.all(watches.stream().map(w -> w.stream.ready()).toList()).await(WAIT_MS, TimeUnit.MILLISECONDS);
       long subscribedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - subscribing);
       int active = 0;
       for (HighwaterClient client : clients) {
@@ -151,7 +155,7 @@ class WebSocketScaleTest {
       long advancedFrames = watches.stream().mapToLong(w -> w.frames.get()).sum();
       long heapNotified = heapUsed();
 
-      Future.all(watches.stream().map(w -> w.stream.cancel()).toList()).await();
+      Future.all(watches.stream().map(w -> w.stream.cancel()).toList()).await(WAIT_MS, TimeUnit.MILLISECONDS);
       for (HighwaterClient client : clients) {
         assertThat(client.activeSubscriptions().await()).isZero();
       }
@@ -161,7 +165,7 @@ class WebSocketScaleTest {
           WebSocketScaleTest: %d sockets x %d subscriptions = %d (%d awaits at a future offset, %d watches), registered in %d ms
             each round of appends: %d batches of %d events over %d workspaces in %d partitions (+%d offsets per partition)
             round without subscriptions: %d ms; round with %d subscriptions: %d ms; %d advanced frames delivered
-            last append answered -> last notification: %d ms (first append sent -> last notification: %d ms)
+            last append answered -> last notification: %d ms (below 0: the last notification came before the last answer); first append sent -> last notification: %d ms
             heap used after GC (node and clients share this JVM): idle %.1f MiB; with %d subscriptions %.1f MiB (+%.1f MiB, %.0f bytes each); after all notifications %.1f MiB
           """,
           SOCKETS, PER_SOCKET, SOCKETS * PER_SOCKET, awaits.size(), watches.size(), subscribedMs,
@@ -229,7 +233,7 @@ class WebSocketScaleTest {
   }
 
   /** {@code BATCHES_PER_WS} batches of {@code EVENTS_PER_BATCH} new books to every workspace, all sent at once. */
-  private static Round appendRound(HighwaterClient writer, List<String> workspaces, int round) {
+  private static Round appendRound(HighwaterClient writer, List<String> workspaces, int round) throws TimeoutException {
     AtomicLong lastAnswer = new AtomicLong();
     List<Future<AppendResult>> appends = new ArrayList<>();
     long started = System.nanoTime();
@@ -245,7 +249,7 @@ class WebSocketScaleTest {
             .onSuccess(r -> lastAnswer.accumulateAndGet(System.nanoTime(), Math::max)));
       }
     }
-    Future.all(appends).await();
+    Future.all(appends).await(WAIT_MS, TimeUnit.MILLISECONDS);
     Map<Integer, Long> lastOffsets = new HashMap<>();
     for (Future<AppendResult> append : appends) {
       AppendResult.Ok ok = append.result().requireOk();
