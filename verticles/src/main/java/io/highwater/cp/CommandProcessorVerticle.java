@@ -177,6 +177,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     boolean effects = false;
     Set<TriggerKey> fired = new LinkedHashSet<>();
     Set<TriggerKey> keyed = new LinkedHashSet<>();
+    Set<TriggerKey> expiring = new LinkedHashSet<>();
     for (Pending p : group) {
       String ws = p.request().ws();
       minBase = Math.min(minBase, p.request().batch().baseOffset());
@@ -189,7 +190,10 @@ public final class CommandProcessorVerticle extends VerticleBase {
         } else {
           effects = true;
           fired.add(new TriggerKey(ws, e.effect().trigger()));
-          Optional.ofNullable(SealedGroup.expiring(ws, e)).ifPresent(keyed::add);
+          Optional.ofNullable(SealedGroup.expiring(ws, e)).ifPresent(t -> {
+            keyed.add(t);
+            expiring.add(t);
+          });
         }
         e.idIfAny().ifPresent(ids::add);
       }
@@ -219,11 +223,13 @@ public final class CommandProcessorVerticle extends VerticleBase {
           return log.append(partition, sealed.events(), created, expired)
               .compose(v -> {
                 nextOffset = plan.nextOffset();
+                // Destroyed keys leave memory before any watermark covers the effect; the states
+                // before it are still opened with the group's own copy of them.
+                sealed.expired().forEach(t -> keyRing.forget(partition, t));
                 sealed.created().forEach((trigger, key) -> keyRing.remember(partition, trigger, key));
                 Map<TriggerKey, DataKey> groupKeys = new HashMap<>(keys.result());
                 groupKeys.putAll(sealed.created());
-                return apply(sealed.events(), bases.result(), true, groupKeys)
-                    .onComplete(done -> sealed.expired().forEach(t -> keyRing.forget(partition, t)));
+                return apply(sealed.events(), bases.result(), true, groupKeys);
               })
               .map(outcomes);
         })
@@ -236,6 +242,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
           LOG.warn("Group commit on {} failed; the group is answered unavailable", partition, failure);
           Outcome unavailable = new Outcome.Unavailable("storage unavailable: " + failure.getMessage());
           group.forEach(p -> p.message().reply(unavailable));
+          // Whether a destroyed key's row went with the statement is PostgreSQL's to say now.
+          expiring.forEach(t -> keyRing.evict(partition, t));
           // The statement may have committed before the failure reached us: re-read the log.
           return catchUp(nextOffset - 1, false).otherwiseEmpty().map(List.<Outcome>of());
         })

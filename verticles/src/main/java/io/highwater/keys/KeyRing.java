@@ -45,6 +45,14 @@ public final class KeyRing {
     return vertx.sharedData().getLocalMap("highwater.keys." + partition.key());
   }
 
+  /**
+   * Keys destroyed since this node started: a lookup that read a key from PostgreSQL just before
+   * its row was deleted must not put it back in memory.
+   */
+  private LocalMap<TriggerKey, Boolean> destroyed(PartitionId partition) {
+    return vertx.sharedData().getLocalMap("highwater.keys.destroyed." + partition.key());
+  }
+
   /** The living keys among these triggers. */
   public Future<Map<TriggerKey, DataKey>> keys(PartitionId partition, Collection<TriggerKey> triggers) {
     Map<TriggerKey, DataKey> found = new HashMap<>();
@@ -66,8 +74,12 @@ public final class KeyRing {
         misses.stream().map(t -> t.trigger().type()).toArray(String[]::new),
         misses.stream().map(t -> t.trigger().id()).toArray(String[]::new));
     return pool.preparedQuery(FIND).execute(params).map(rows -> {
+      LocalMap<TriggerKey, Boolean> destroyed = destroyed(partition);
       for (Row row : rows) {
         TriggerKey trigger = new TriggerKey(row.getString(0), new Trigger(row.getString(1), row.getString(2)));
+        if (destroyed.containsKey(trigger)) {
+          continue;
+        }
         DataKey key = master.unwrap(row.getBuffer(3).getBytes());
         cache.put(trigger, key);
         found.put(trigger, key);
@@ -78,11 +90,18 @@ public final class KeyRing {
 
   /** Remembers a key the command processor just created (its row commits with the events). */
   public void remember(PartitionId partition, TriggerKey trigger, DataKey key) {
+    destroyed(partition).remove(trigger);
     cache(partition).put(trigger, key);
   }
 
-  /** Forgets an expired key; its row was deleted with the effect that expired it. */
+  /** Drops a key from memory only: the next lookup asks PostgreSQL, which knows whether it lives. */
+  public void evict(PartitionId partition, TriggerKey trigger) {
+    cache(partition).remove(trigger);
+  }
+
+  /** Forgets an expired key for good; its row was deleted with the effect that expired it. */
   public void forget(PartitionId partition, TriggerKey trigger) {
+    destroyed(partition).put(trigger, Boolean.TRUE);
     cache(partition).remove(trigger);
   }
 
