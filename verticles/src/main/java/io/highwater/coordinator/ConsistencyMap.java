@@ -3,8 +3,11 @@ package io.highwater.coordinator;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.highwater.cluster.PartitionId;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CompletionStage;
 
 /** The cluster-wide map of partition consistency, one entry per app partition. */
 public final class ConsistencyMap {
@@ -20,11 +23,27 @@ public final class ConsistencyMap {
   }
 
   public Future<PartitionConsistency> advance(PartitionId id, Advance report) {
-    return Future.fromCompletionStage(map.submitToKey(id.key(), new AdvanceProcessor(report)), vertx.getOrCreateContext());
+    return future(map.submitToKey(id.key(), new AdvanceProcessor(report)));
   }
 
   public Future<PartitionConsistency> get(PartitionId id) {
-    return Future.fromCompletionStage(map.getAsync(id.key()), vertx.getOrCreateContext())
-        .map(state -> state == null ? PartitionConsistency.EMPTY : state);
+    return future(map.getAsync(id.key())).map(state -> state == null ? PartitionConsistency.EMPTY : state);
+  }
+
+  /**
+   * Completes on the thread that completes the Hazelcast future: its default executor for
+   * callbacks starts a thread per callback on machines with few cores.
+   */
+  private <T> Future<T> future(CompletionStage<T> stage) {
+    Context context = vertx.getOrCreateContext();
+    Promise<T> promise = Promise.promise();
+    stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.complete(value);
+      }
+    }), Runnable::run);
+    return promise.future();
   }
 }
