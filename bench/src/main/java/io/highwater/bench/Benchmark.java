@@ -110,7 +110,7 @@ public final class Benchmark {
         o.workDir().resolve("server"), o.serverJavaOpts(), o.serverEnv())) {
       log("server ready on port " + server.port() + " (pid " + server.pid() + ", log " + server.log() + ")");
       long startKib = server.residentKib();
-      ConsistencyProbe probe = ConsistencyProbe.open(vertx, loops, client(vertx, server.port(), o.clients()), server.port(), o.ttcTimeout());
+      ConsistencyProbe probe = ConsistencyProbe.open(vertx, loops, server.port(), o.ttcTimeout());
       log("time to consistency through " + probe.method());
       Appender appender = new Appender(client(vertx, server.port(), o.clients()), workload, probe, o.ttcSampleEvery());
       CpuClock cpu = new CpuClock(server.pid());

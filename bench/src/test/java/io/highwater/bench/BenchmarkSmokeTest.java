@@ -59,7 +59,7 @@ class BenchmarkSmokeTest {
 
     String table = Files.readString(written.markdown());
     assertThat(table).contains("(a) one-row INSERT transactions", "| closed loop, 1 event/append | 8 | max |",
-        "## Targets", "Time to consistency: WebSocket `await`");
+        "## Targets", "Time to consistency: the Java client's `await`");
     assertThat(Files.readString(results.resolve("latest.md"))).contains("![Ack latency against offered load](latest.png)");
     BufferedImage plot = ImageIO.read(written.plot().toFile());
     assertThat(plot.getWidth()).isEqualTo(900);
