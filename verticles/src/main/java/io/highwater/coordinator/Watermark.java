@@ -27,6 +27,11 @@ public record Watermark(long cache, long storage) implements Serializable {
         : new Watermark(cache, Math.max(storage, offset));
   }
 
+  /** The larger of each of the two watermarks. */
+  public Watermark max(Watermark other) {
+    return new Watermark(Math.max(cache, other.cache), Math.max(storage, other.storage));
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("cache", cache).put("storage", storage);
   }

@@ -56,7 +56,7 @@ final class AwaitSubscription implements Subscription {
     }
     Watermark offered = state.entity(request.entity());
     // The larger of each: an older state offered after a newer one must not lower what we report.
-    latest = new Watermark(Math.max(latest.cache(), offered.cache()), Math.max(latest.storage(), offered.storage()));
+    latest = latest.max(offered);
     if (latest.at(request.level()) >= request.offset()) {
       answer("consistent");
     }

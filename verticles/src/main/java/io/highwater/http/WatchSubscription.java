@@ -43,8 +43,7 @@ final class WatchSubscription implements Subscription {
       Watermark before = sent.get(entity);
       if (before == null || now.at(request.level()) > before.at(request.level())) {
         // The larger of each, so that neither field of a frame is ever below the previous frame's.
-        Watermark next = before == null ? now
-            : new Watermark(Math.max(before.cache(), now.cache()), Math.max(before.storage(), now.storage()));
+        Watermark next = before == null ? now : before.max(now);
         sent.put(entity, next);
         outbox.advance(this, entity, WebSocketFrames.advanced(request.id(), request.partition(), entity, next));
       }

@@ -38,16 +38,11 @@ class SealedFieldsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path conf = Files.createDirectories(dir.resolve("conf"));
-    Path real = Path.of(System.getProperty("highwater.conf.dir", "../conf"));
-    Files.copy(real.resolve("hazelcast.xml"), conf.resolve("hazelcast.xml"));
-    JsonObject config = new JsonObject(Files.readString(real.resolve("config.json")));
-    config.getJsonObject("apps").put("shop", new JsonObject().put("partitions", 1).put("views", new JsonObject()
+    Path conf = TestNode.confWithApp(dir, "shop", new JsonObject().put("partitions", 1).put("views", new JsonObject()
         .put("receipts_by_no", new JsonObject().put("projector", "index").put("mode", "async")
             .put("options", new JsonObject().put("type", "receipt").put("field", "no")))
         .put("receipts_per_no", new JsonObject().put("projector", "count").put("mode", "sync")
             .put("options", new JsonObject().put("type", "receipt").put("field", "no")))));
-    Files.writeString(conf.resolve("config.json"), config.encodePrettily());
     pgUrl = TestDatabase.fresh();
     node = TestNode.start(Files.createDirectories(dir.resolve("data")), pgUrl,
         Map.of("HIGHWATER_CONF_DIR", conf.toString(), "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", "10",

@@ -139,6 +139,21 @@ public final class TestNode implements AutoCloseable {
     return new JsonObject().put("baseOffset", baseOffset).put("events", array);
   }
 
+  /** A copy of the real conf/ under {@code dir} with one more app declared: its directory. */
+  static Path confWithApp(Path dir, String app, JsonObject appConfig) {
+    try {
+      Path conf = java.nio.file.Files.createDirectories(dir.resolve("conf"));
+      Path real = Path.of(System.getProperty("highwater.conf.dir", "../conf"));
+      java.nio.file.Files.copy(real.resolve("hazelcast.xml"), conf.resolve("hazelcast.xml"));
+      JsonObject config = new JsonObject(java.nio.file.Files.readString(real.resolve("config.json")));
+      config.getJsonObject("apps").put(app, appConfig);
+      java.nio.file.Files.writeString(conf.resolve("config.json"), config.encodePrettily());
+      return conf;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);

@@ -30,16 +30,11 @@ class ViewFailureAndRebuildTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path conf = Files.createDirectories(dir.resolve("conf"));
-    Path real = Path.of(System.getProperty("highwater.conf.dir", "../conf"));
-    Files.copy(real.resolve("hazelcast.xml"), conf.resolve("hazelcast.xml"));
-    JsonObject config = new JsonObject(Files.readString(real.resolve("config.json")));
-    config.getJsonObject("apps").put("faulty", new JsonObject().put("partitions", 1).put("views", new JsonObject()
+    Path conf = TestNode.confWithApp(dir, "faulty", new JsonObject().put("partitions", 1).put("views", new JsonObject()
         .put("fragile", new JsonObject().put("projector", "failing").put("mode", "async")
             .put("options", new JsonObject().put("field", "poison")))
         .put("by_author", new JsonObject().put("projector", "index").put("mode", "async")
             .put("options", new JsonObject().put("type", "book").put("field", "author")))));
-    Files.writeString(conf.resolve("config.json"), config.encodePrettily());
     node = TestNode.start(Files.createDirectories(dir.resolve("data")), TestDatabase.fresh(),
         Map.of("HIGHWATER_CONF_DIR", conf.toString(), "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", "20"));
   }
