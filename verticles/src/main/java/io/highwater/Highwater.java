@@ -181,10 +181,6 @@ public final class Highwater {
         new LocalFirstCodec<>("highwater.records.applied", RecordsApplied::toJson, RecordsApplied::fromJson));
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   public int httpPort() {
     return httpPort;
   }

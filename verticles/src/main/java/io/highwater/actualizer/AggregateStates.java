@@ -12,7 +12,6 @@ import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordState;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -142,9 +141,5 @@ final class AggregateStates {
     }
     Sealing.Opened open = Sealing.open(recomputed.state(), t -> keys.get(new TriggerKey(ws, t)));
     return new Known(new RecordState(open.value(), recomputed.version(), recomputed.firstOffset()), Set.copyOf(open.sealed()));
-  }
-
-  static JsonObject state(RecordState record) {
-    return record == null ? null : record.state();
   }
 }

@@ -148,10 +148,6 @@ final class ViewTrack {
     flusher.resume();
   }
 
-  String storedName() {
-    return storedName;
-  }
-
   /** A projector threw on the event at {@code offset}; the track stops there. */
   static final class ProjectorFailure extends RuntimeException {
     final long offset;

@@ -129,11 +129,6 @@ public final class EventLog {
   /** An encryption-key trigger whose data key an appended effect destroys. */
   public record ExpiredKey(String ws, Trigger trigger) {}
 
-  /** Stores the events, with their trigger links, in one atomic statement. */
-  public Future<Void> append(PartitionId partition, List<StoredEvent> events) {
-    return append(partition, events, List.of(), List.of());
-  }
-
   /**
    * Stores the events with their trigger links, creates the new data keys and deletes the expired
    * ones, all in one atomic statement.

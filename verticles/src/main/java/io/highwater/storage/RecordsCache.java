@@ -31,12 +31,4 @@ public final class RecordsCache {
   public void removeFlushed(AggregateKey key, RecordState flushed) {
     map.removeIfPresent(key, flushed);
   }
-
-  public int size() {
-    return map.size();
-  }
-
-  public void clear() {
-    map.clear();
-  }
 }
