@@ -1,6 +1,8 @@
 package io.highwater.actualizer;
 
+import io.highwater.cluster.Addresses;
 import io.highwater.config.FaultHook;
+import io.highwater.storage.FencedException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
@@ -37,6 +39,7 @@ final class Flusher<K, V> {
   private final Vertx vertx;
   private final String name;
   private final String entity;
+  private final String partition;
   private final FaultHook faults;
   private final int bundleSize;
   private final long intervalMs;
@@ -53,6 +56,7 @@ final class Flusher<K, V> {
     this.vertx = vertx;
     this.entity = entity;
     this.name = entity + " of " + partition;
+    this.partition = partition;
     this.faults = faults;
     this.bundleSize = bundleSize;
     this.intervalMs = intervalMs;
@@ -66,10 +70,17 @@ final class Flusher<K, V> {
     resume();
   }
 
-  /** Flushes what is left and stops: on a graceful stop nothing stays only in memory. */
+  /**
+   * Flushes what is left and stops: on a graceful stop nothing stays only in memory. A flush that
+   * cannot be made (storage down, the partition claimed by another node) is left to the next owner,
+   * which recovers it from the log.
+   */
   Future<Void> stop() {
     vertx.cancelTimer(timerId);
-    return flushAll();
+    return flushAll().otherwise(failure -> {
+      LOG.warn("Stopping {} with events not flushed: {}; they are in the log", name, failure.getMessage());
+      return null;
+    });
   }
 
   /** Stops flushing, once a flush in flight has ended; what is pending stays pending. */
@@ -127,8 +138,14 @@ final class Flusher<K, V> {
           return target.flushed(upTo);
         })
         .onFailure(e -> {
-          LOG.warn("Flushing {} failed; will retry", name, e);
           dirty.addAll(bundle.keySet());
+          if (FencedException.is(e)) {
+            LOG.warn("Flushing {} refused: {}", name, e.getMessage());
+            vertx.cancelTimer(timerId);
+            vertx.eventBus().send(Addresses.deposed(), partition);
+          } else {
+            LOG.warn("Flushing {} failed; will retry", name, e);
+          }
         })
         .onComplete(done -> {
           flushing = false;

@@ -39,4 +39,19 @@ public final class Addresses {
   public static String commandProcessorHold(PartitionId id) {
     return "highwater.cp.hold." + id.key();
   }
+
+  /** Serves the partition's cache-level reads on its owner, for any node. */
+  public static String cacheReads(PartitionId id) {
+    return "highwater.reads." + id.key();
+  }
+
+  /** A verticle whose write was refused by the fence tells this node's ownership (local only). */
+  public static String deposed() {
+    return "highwater.partition.deposed";
+  }
+
+  /** Published to every node when an effect destroys a data key, so none keeps it in memory. */
+  public static String keysExpired() {
+    return "highwater.keys.expired";
+  }
 }

@@ -2,37 +2,23 @@ package io.highwater.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.storage.Catalog;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** The members of the cluster and the owners of the partitions this node knows of. */
+/** {@code GET /v1/cluster}: the members as Hazelcast sees them, the owners and epochs as PostgreSQL has them. */
 public final class ClusterView {
 
   private final HazelcastInstance hazelcast;
-  private final Map<PartitionId, Ownership> ownerships = new ConcurrentHashMap<>();
+  private final Catalog catalog;
 
-  public ClusterView(HazelcastInstance hazelcast) {
+  public ClusterView(HazelcastInstance hazelcast, Catalog catalog) {
     this.hazelcast = hazelcast;
+    this.catalog = catalog;
   }
 
-  public String localMemberId() {
-    return hazelcast.getCluster().getLocalMember().getUuid().toString();
-  }
-
-  public void owned(Ownership ownership) {
-    ownerships.put(ownership.partition(), ownership);
-  }
-
-  public List<Ownership> ownerships() {
-    return ownerships.values().stream()
-        .sorted((a, b) -> a.partition().key().compareTo(b.partition().key()))
-        .toList();
-  }
-
-  public JsonObject toJson() {
+  public Future<JsonObject> toJson() {
     JsonArray members = new JsonArray();
     for (Member member : hazelcast.getCluster().getMembers()) {
       members.add(new JsonObject()
@@ -40,8 +26,10 @@ public final class ClusterView {
           .put("address", member.getAddress().getHost() + ":" + member.getAddress().getPort())
           .put("http", member.getAttribute(HazelcastSetup.HTTP_ATTRIBUTE)));
     }
-    JsonArray partitions = new JsonArray();
-    ownerships().forEach(o -> partitions.add(o.toJson()));
-    return new JsonObject().put("members", members).put("partitions", partitions);
+    return catalog.owners().map(owners -> {
+      JsonArray partitions = new JsonArray();
+      owners.forEach(o -> partitions.add(o.toJson()));
+      return new JsonObject().put("members", members).put("partitions", partitions);
+    });
   }
 }

@@ -34,13 +34,11 @@ public final class Deployments {
     Future<Void> done = Future.succeededFuture();
     for (int i = ids.size() - 1; i >= 0; i--) {
       String id = ids.get(i);
-      done = done.compose(v -> vertx.undeploy(id));
+      // Each one is stopped even if one before it failed to stop cleanly.
+      done = done.transform(before -> vertx.undeploy(id)
+          .transform(after -> before.failed() ? Future.failedFuture(before.cause()) : after.succeeded()
+              ? Future.succeededFuture() : Future.failedFuture(after.cause())));
     }
     return done;
-  }
-
-  /** Every partition, each in reverse order, all at once. */
-  public Future<Void> undeployAll() {
-    return Future.all(List.copyOf(partitions.keySet()).stream().map(this::undeploy).toList()).mapEmpty();
   }
 }

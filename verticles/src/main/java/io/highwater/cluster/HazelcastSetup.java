@@ -30,16 +30,25 @@ public final class HazelcastSetup {
     hazelcast.setClusterName(cluster.name());
     NetworkConfig network = hazelcast.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
-    network.setPublicAddress(cluster.host() + ":" + cluster.port());
     JoinConfig join = network.getJoin();
-    List<String> members = cluster.members().isEmpty() ? List.of(cluster.host() + ":" + cluster.port()) : cluster.members();
-    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    if (HighwaterConfig.Cluster.KUBERNETES.equals(cluster.discovery())) {
+      // Members are the pods behind the headless service; each binds its pod's own address.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetesService())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    } else {
+      network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+      network.setPublicAddress(cluster.host() + ":" + cluster.port());
+      List<String> members = cluster.members().isEmpty() ? List.of(cluster.host() + ":" + cluster.port()) : cluster.members();
+      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    }
     hazelcast.getMemberAttributeConfig().setAttribute(HTTP_ATTRIBUTE, advertisedHttp(config));
     return hazelcast;
   }
 
-  private static String advertisedHttp(HighwaterConfig config) {
+  /** Where this node serves HTTP, as other nodes and clients reach it. */
+  public static String advertisedHttp(HighwaterConfig config) {
     String host = "0.0.0.0".equals(config.http().host()) ? config.cluster().host() : config.http().host();
     return host + ":" + config.http().port();
   }

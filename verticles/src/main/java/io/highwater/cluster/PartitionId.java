@@ -8,6 +8,12 @@ public record PartitionId(String app, int partition) {
     return app + "/" + partition;
   }
 
+  /** The partition named by {@link #key()}. */
+  public static PartitionId parse(String key) {
+    int slash = key.lastIndexOf('/');
+    return new PartitionId(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)));
+  }
+
   @Override
   public String toString() {
     return key();

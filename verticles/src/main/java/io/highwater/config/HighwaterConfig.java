@@ -35,7 +35,30 @@ public record HighwaterConfig(
   /** {@code url} empty: start the embedded PostgreSQL under the data directory. */
   public record Postgres(Optional<String> url, int poolSize, int embeddedPort) {}
 
-  public record Cluster(String name, String host, int port, List<String> members, String hazelcastConfig) {}
+  /**
+   * The Hazelcast member ({@code discovery}: {@code tcp-ip} with {@code members}, or
+   * {@code kubernetes} through the headless service {@code kubernetesService}) and partition
+   * ownership: each node renews a lease in PostgreSQL every {@code heartbeatIntervalMs}; a partition
+   * whose owner's lease is older than {@code ownerLeaseMs} may be claimed; a claim that may not yet
+   * be made is tried again every {@code claimRetryMs}; a request that finds no owner is sent again
+   * every {@code routeRetryMs} until its timeout.
+   */
+  public record Cluster(String name, String host, int port, List<String> members, String hazelcastConfig, String discovery,
+      String kubernetesService, long heartbeatIntervalMs, long ownerLeaseMs, long claimRetryMs, long routeRetryMs) {
+
+    public static final String TCP_IP = "tcp-ip";
+    public static final String KUBERNETES = "kubernetes";
+
+    public Cluster {
+      if (!TCP_IP.equals(discovery) && !KUBERNETES.equals(discovery)) {
+        throw new IllegalArgumentException("cluster.discovery: expected \"tcp-ip\" or \"kubernetes\", got \"" + discovery + "\"");
+      }
+      if (ownerLeaseMs <= 2 * heartbeatIntervalMs) {
+        throw new IllegalArgumentException("cluster.ownerLeaseMs: expected more than two heartbeats ("
+            + 2 * heartbeatIntervalMs + " ms), got " + ownerLeaseMs);
+      }
+    }
+  }
 
   public record CommandProcessor(int maxGroupEvents, int maxQueuedBatches, long requestTimeoutMs) {}
 
@@ -44,7 +67,8 @@ public record HighwaterConfig(
   /** Views' flushing, the log pages async actualizers read, and the aggregate states they keep. */
   public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize) {}
 
-  public record Reads(long defaultTimeoutMs, long maxTimeoutMs) {}
+  /** Consistent reads' waits; a read forwarded to the partition's owner gets {@code ownerMarginMs} more for the trip. */
+  public record Reads(long defaultTimeoutMs, long maxTimeoutMs, long ownerMarginMs) {}
 
   public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit) {}
 
@@ -99,12 +123,18 @@ public record HighwaterConfig(
             cluster.getString("host"),
             cluster.getInteger("port"),
             cluster.getJsonArray("members").stream().map(Object::toString).toList(),
-            cluster.getString("hazelcastConfig")),
+            cluster.getString("hazelcastConfig"),
+            cluster.getString("discovery"),
+            cluster.getString("kubernetesService"),
+            cluster.getLong("heartbeatIntervalMs"),
+            cluster.getLong("ownerLeaseMs"),
+            cluster.getLong("claimRetryMs"),
+            cluster.getLong("routeRetryMs")),
         new CommandProcessor(cp.getInteger("maxGroupEvents"), cp.getInteger("maxQueuedBatches"), cp.getLong("requestTimeoutMs")),
         new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
         new Views(views.getLong("flushIntervalMs"), views.getInteger("bundleSize"),
             views.getInteger("logPageSize"), views.getInteger("stateCacheSize")),
-        new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs")),
+        new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs"), reads.getLong("ownerMarginMs")),
         new Limits(
             limits.getInteger("maxEvents"),
             limits.getInteger("maxBodyBytes"),

@@ -7,11 +7,11 @@ import java.util.Map;
 
 /**
  * One report to the coordinator: any of the command processor's offset, cache offsets and storage
- * offsets per entity, and entities' status notes. The seed's commit calls are each one of these.
- * Offsets only ever raise what the coordinator holds; a status note replaces the entity's last one
- * (an empty note clears it).
+ * offsets per entity, and entities' status notes, made under the epoch of the reporter's ownership.
+ * The seed's commit calls are each one of these. Offsets only ever raise what the coordinator holds;
+ * a status note replaces the entity's last one (an empty note clears it).
  */
-public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage, Map<String, String> status)
+public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage, Map<String, String> status, long epoch)
     implements Serializable {
 
   public Advance {
@@ -21,7 +21,16 @@ public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> 
   }
 
   public Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage) {
-    this(cpOffset, cache, storage, Map.of());
+    this(cpOffset, cache, storage, Map.of(), 0);
+  }
+
+  public Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage, Map<String, String> status) {
+    this(cpOffset, cache, storage, status, 0);
+  }
+
+  /** The same report, made under the ownership of {@code ownerEpoch}. */
+  public Advance under(long ownerEpoch) {
+    return new Advance(cpOffset, cache, storage, status, ownerEpoch);
   }
 
   /** A status note for the entity, e.g. {@code {"status": "failed", "error": "…"}}; empty clears it. */
@@ -48,7 +57,7 @@ public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> 
       cache.put(entity, w.cache());
       storage.put(entity, w.storage());
     });
-    return new Advance(state.cpOffset(), cache, storage, state.status());
+    return new Advance(state.cpOffset(), cache, storage, state.status(), state.epoch());
   }
 
   public JsonObject toJson() {
@@ -56,7 +65,8 @@ public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> 
         .put("cpOffset", cpOffset)
         .put("cache", new JsonObject(new HashMap<>(cache)))
         .put("storage", new JsonObject(new HashMap<>(storage)))
-        .put("status", new JsonObject(new HashMap<>(status)));
+        .put("status", new JsonObject(new HashMap<>(status)))
+        .put("epoch", epoch);
   }
 
   public static Advance fromJson(JsonObject json) {
@@ -66,6 +76,6 @@ public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> 
     json.getJsonObject("storage").forEach(e -> storage.put(e.getKey(), ((Number) e.getValue()).longValue()));
     Map<String, String> status = new HashMap<>();
     json.getJsonObject("status", new JsonObject()).forEach(e -> status.put(e.getKey(), (String) e.getValue()));
-    return new Advance(json.getLong("cpOffset"), cache, storage, status);
+    return new Advance(json.getLong("cpOffset"), cache, storage, status, json.getLong("epoch", 0L));
   }
 }

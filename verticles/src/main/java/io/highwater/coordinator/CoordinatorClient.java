@@ -7,19 +7,22 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The coordinator as its reporters and readers see it: commits travel over the event bus to the
- * partition's coordinator verticle; questions go straight to the cluster-wide map.
+ * The coordinator as its reporters and readers see it: commits, stamped with the epoch of this
+ * node's ownership, travel over the event bus to the partition's coordinator verticle on this node;
+ * questions go straight to the cluster-wide map.
  */
 public final class CoordinatorClient implements ConsistencyCoordinator {
 
   private final EventBus eventBus;
   private final ConsistencyMap map;
   private final PartitionId partition;
+  private final long epoch;
 
-  public CoordinatorClient(EventBus eventBus, ConsistencyMap map, PartitionId partition) {
+  public CoordinatorClient(EventBus eventBus, ConsistencyMap map, PartitionId partition, long epoch) {
     this.eventBus = eventBus;
     this.map = map;
     this.partition = partition;
+    this.epoch = epoch;
   }
 
   @Override
@@ -49,7 +52,7 @@ public final class CoordinatorClient implements ConsistencyCoordinator {
 
   @Override
   public Future<PartitionConsistency> commit(Advance report) {
-    return eventBus.<JsonObject>request(Addresses.coordinator(partition), report.toJson())
+    return eventBus.<JsonObject>request(Addresses.coordinator(partition), report.under(epoch).toJson())
         .map(reply -> PartitionConsistency.fromJson(reply.body()));
   }
 }

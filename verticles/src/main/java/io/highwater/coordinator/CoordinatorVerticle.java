@@ -30,7 +30,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.coordinator(partition), this::onReport);
+    // Its reporters run on this node: a deposed owner elsewhere must never receive their reports.
+    consumer = vertx.eventBus().localConsumer(Addresses.coordinator(partition), this::onReport);
     return consumer.completion();
   }
 

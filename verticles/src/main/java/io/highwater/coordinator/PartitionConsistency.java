@@ -7,10 +7,12 @@ import java.util.TreeMap;
 
 /**
  * What the consistency coordinator knows of one app partition: the command processor's offset
- * (the last event it made durable) and each entity's watermark. Immutable; every change returns a
- * new value that is never behind the old one.
+ * (the last event it made durable) and each entity's watermark, under the epoch of the partition's
+ * current ownership. Immutable; within an epoch every change returns a value never behind the old
+ * one. A newer epoch (the partition moved) restarts the cache watermarks from the storage ones: the
+ * new owner's cache starts from storage. Reports of an older epoch (a deposed owner) change nothing.
  */
-public record PartitionConsistency(long cpOffset, Map<String, Watermark> entities, Map<String, String> status)
+public record PartitionConsistency(long cpOffset, Map<String, Watermark> entities, Map<String, String> status, long epoch)
     implements Serializable {
 
   public static final String RECORDS = "records";
@@ -22,7 +24,11 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
   }
 
   public PartitionConsistency(long cpOffset, Map<String, Watermark> entities) {
-    this(cpOffset, entities, Map.of());
+    this(cpOffset, entities, Map.of(), 0);
+  }
+
+  public PartitionConsistency(long cpOffset, Map<String, Watermark> entities, Map<String, String> status) {
+    this(cpOffset, entities, status, 0);
   }
 
   /** The entity's status note (failed, rebuilding…), an empty object when it has none. */
@@ -35,8 +41,17 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
     return entities.getOrDefault(name, Watermark.NONE);
   }
 
-  /** Applies a report, keeping the maximum of every offset it names. */
+  /**
+   * Applies a report, keeping the maximum of every offset it names; a report of a newer epoch first
+   * restarts the cache watermarks from storage, one of an older epoch is ignored.
+   */
   public PartitionConsistency advance(Advance report) {
+    if (report.epoch() < epoch) {
+      return this;
+    }
+    if (report.epoch() > epoch) {
+      return restartedUnder(report.epoch()).advance(report);
+    }
     long cp = Math.max(cpOffset, report.cpOffset());
     Map<String, Watermark> next = new TreeMap<>(entities);
     report.cache().forEach((entity, offs) -> next.put(entity, entity(entity).advance(Level.CACHE, offs)));
@@ -49,16 +64,27 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
         notes.put(entity, note);
       }
     });
-    return new PartitionConsistency(cp, next, notes);
+    return new PartitionConsistency(cp, next, notes, epoch);
+  }
+
+  /** The state a new owner starts from: the offsets that are in PostgreSQL, no status notes. */
+  private PartitionConsistency restartedUnder(long newEpoch) {
+    Map<String, Watermark> restarted = new TreeMap<>();
+    entities.forEach((entity, w) -> restarted.put(entity, new Watermark(w.storage(), w.storage())));
+    return new PartitionConsistency(cpOffset, restarted, Map.of(), newEpoch);
   }
 
   /**
-   * Keeps the larger of every offset of the two: how concurrent or replayed reports merge. Status
-   * notes are informational and come from {@code newer} as they are.
+   * How two copies of the state merge (publications arriving out of order, the two sides of a
+   * healed split-brain): the newer epoch wins whole; within one epoch the larger of every offset is
+   * kept, and status notes come from {@code newer} as they are.
    */
   public PartitionConsistency merge(PartitionConsistency newer) {
+    if (newer.epoch != epoch) {
+      return newer.epoch > epoch ? newer : this;
+    }
     PartitionConsistency offsets = advance(Advance.of(newer));
-    return new PartitionConsistency(offsets.cpOffset(), offsets.entities(), newer.status());
+    return new PartitionConsistency(offsets.cpOffset(), offsets.entities(), newer.status(), epoch);
   }
 
   public boolean covers(String entity, Level level, long offset) {
@@ -72,7 +98,7 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("cpOffset", cpOffset).put("entities", entitiesJson())
+    return new JsonObject().put("epoch", epoch).put("cpOffset", cpOffset).put("entities", entitiesJson())
         .put("status", new JsonObject(new TreeMap<>(status)));
   }
 
@@ -84,6 +110,6 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
     });
     Map<String, String> status = new TreeMap<>();
     json.getJsonObject("status", new JsonObject()).forEach(e -> status.put(e.getKey(), (String) e.getValue()));
-    return new PartitionConsistency(json.getLong("cpOffset"), entities, status);
+    return new PartitionConsistency(json.getLong("cpOffset"), entities, status, json.getLong("epoch", 0L));
   }
 }

@@ -15,6 +15,7 @@ import io.highwater.keys.DataKey;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.TriggerKey;
 import io.highwater.storage.EventLog;
+import io.highwater.storage.FencedException;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
@@ -63,6 +64,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
   private boolean committing;
+  /** Set once this node gives the partition up (or was deposed): no new group starts. */
+  private boolean stopping;
   /** Appends wait in the queue while a sync view's storage is being replaced. */
   private boolean held;
   private Promise<Void> groupDone;
@@ -97,7 +100,32 @@ public final class CommandProcessorVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Stops taking appends; the group in flight finishes and is answered, the batches still queued
+   * are answered {@link Outcome.Moved} (nothing of them was written), so their senders try the next owner.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
+    return Future.join(unregistered, idle).eventually(() -> {
+      movedAway(queue, "partition " + partition + " is moving to another node; send again");
+      return Future.succeededFuture();
+    });
+  }
+
+  private static void movedAway(java.util.Collection<Pending> pending, String why) {
+    Outcome moved = new Outcome.Moved(why);
+    pending.forEach(p -> p.message().reply(moved));
+    pending.clear();
+  }
+
   private void onAppend(Message<AppendRequest> message) {
+    if (stopping) {
+      message.reply(new Outcome.Moved("partition " + partition + " is moving to another node; send again"));
+      return;
+    }
     if (queue.size() >= config.maxQueuedBatches()) {
       message.reply(new Outcome.Unavailable("partition " + partition + " is overloaded; retry later"));
       return;
@@ -133,7 +161,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   }
 
   private void drain() {
-    if (committing || held || queue.isEmpty()) {
+    if (committing || held || stopping || queue.isEmpty()) {
       return;
     }
     committing = true;
@@ -233,6 +261,15 @@ public final class CommandProcessorVerticle extends VerticleBase {
           }
         })
         .recover(failure -> {
+          if (FencedException.is(failure)) {
+            // Nothing of the group was written: another node owns the partition now.
+            LOG.warn("Group commit on {} refused: {}", partition, failure.getMessage());
+            stopping = true;
+            movedAway(new ArrayList<>(group), "partition " + partition + " has moved to another node; send again");
+            movedAway(queue, "partition " + partition + " has moved to another node; send again");
+            vertx.eventBus().send(Addresses.deposed(), partition.key());
+            return Future.succeededFuture(List.<Outcome>of());
+          }
           LOG.warn("Group commit on {} failed; the group is answered unavailable", partition, failure);
           Outcome unavailable = new Outcome.Unavailable("storage unavailable: " + failure.getMessage());
           group.forEach(p -> p.message().reply(unavailable));

@@ -21,6 +21,12 @@ public sealed interface Outcome {
   /** The batch breaks a rule only the log can tell (e.g. it mixes stored and new ids). */
   record Rejected(String field, String message) implements Outcome {}
 
+  /**
+   * This node no longer owns the partition (it is being handed over, or another node claimed it):
+   * nothing was written, so the same request may be sent again to the new owner.
+   */
+  record Moved(String message) implements Outcome {}
+
   /** The log could not be written; nothing was acknowledged. */
   record Unavailable(String message) implements Outcome {}
 }

@@ -32,6 +32,9 @@ public final class OutcomeJson {
     if (outcome instanceof Outcome.Rejected r) {
       return new JsonObject().put("kind", "rejected").put("field", r.field()).put("message", r.message());
     }
+    if (outcome instanceof Outcome.Moved m) {
+      return new JsonObject().put("kind", "moved").put("message", m.message());
+    }
     return new JsonObject().put("kind", "unavailable").put("message", ((Outcome.Unavailable) outcome).message());
   }
 
@@ -46,6 +49,7 @@ public final class OutcomeJson {
           json.getJsonArray("unresolved").stream().map(o -> ((Number) o).longValue()).toList());
       case "invalidOffset" -> new Outcome.InvalidOffset(json.getLong("nextOffset"));
       case "rejected" -> new Outcome.Rejected(json.getString("field"), json.getString("message"));
+      case "moved" -> new Outcome.Moved(json.getString("message"));
       default -> new Outcome.Unavailable(json.getString("message"));
     };
   }

@@ -29,6 +29,15 @@ public final class ApiError extends RuntimeException {
     return new ApiError(503, "unavailable", message, new JsonObject());
   }
 
+  /** A 504 carrying the entity's current watermarks for a read that did not catch up in time; any other failure as it is. */
+  static Throwable timeoutOr(Throwable e, String entity) {
+    if (e instanceof io.highwater.coordinator.WatermarkTimeoutException timeout) {
+      return new ApiError(504, "timeout", entity + " did not reach the requested offset in time",
+          timeout.latest().entity(entity).toJson());
+    }
+    return e;
+  }
+
   public int status() {
     return status;
   }

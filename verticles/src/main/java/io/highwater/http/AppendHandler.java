@@ -9,9 +9,7 @@ import io.highwater.event.Batch;
 import io.highwater.event.BatchParser;
 import io.highwater.event.InvalidInputException;
 import io.highwater.event.PayloadTooLargeException;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
@@ -22,21 +20,22 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code POST /v1/apps/{app}/ws/{ws}/events}: validates the batch here, then hands it to the
- * partition's command processor over the event bus; this verticle never touches the log itself.
+ * partition's command processor over the (clustered) event bus, on whichever node owns it; this
+ * verticle never touches the log itself.
  */
 final class AppendHandler implements Handler<RoutingContext> {
 
   private final Apps apps;
   private final BatchParser parser;
-  private final EventBus eventBus;
-  private final DeliveryOptions options;
+  private final OwnerRoute owner;
+  private final long timeoutMs;
   private final Opener opener;
 
-  AppendHandler(Apps apps, BatchParser parser, EventBus eventBus, long timeoutMs, Opener opener) {
+  AppendHandler(Apps apps, BatchParser parser, OwnerRoute owner, long timeoutMs, Opener opener) {
     this.apps = apps;
     this.parser = parser;
-    this.eventBus = eventBus;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.owner = owner;
+    this.timeoutMs = timeoutMs;
     this.opener = opener;
   }
 
@@ -45,7 +44,8 @@ final class AppendHandler implements Handler<RoutingContext> {
     PartitionId partition = apps.partitionOfWs(ctx);
     String ws = apps.ws(ctx);
     Batch batch = parse(ctx);
-    eventBus.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch), options)
+    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch), timeoutMs,
+            outcome -> outcome instanceof Outcome.Moved)
         .onSuccess(reply -> answer(ctx, partition, reply.body()))
         .onFailure(e -> Responses.fail(ctx, unavailable(partition, e)));
   }
@@ -94,6 +94,8 @@ final class AppendHandler implements Handler<RoutingContext> {
           new JsonObject().put("nextOffset", invalid.nextOffset())).send(ctx);
     } else if (outcome instanceof Outcome.Rejected rejected) {
       ApiError.badRequest(rejected.field(), rejected.message()).send(ctx);
+    } else if (outcome instanceof Outcome.Moved moved) {
+      ApiError.unavailable(moved.message()).send(ctx);
     } else {
       ApiError.unavailable(((Outcome.Unavailable) outcome).message()).send(ctx);
     }

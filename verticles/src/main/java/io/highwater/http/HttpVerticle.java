@@ -2,6 +2,7 @@ package io.highwater.http;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.highwater.cluster.ClusterView;
+import io.highwater.cluster.OwnedPartitions;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
@@ -35,11 +36,13 @@ public final class HttpVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final Readiness readiness;
   private final KeyRing keyRing;
+  private final OwnedPartitions owned;
   private ConsistencyWatch watch;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing) {
+      KeyRing keyRing, OwnedPartitions owned) {
+    this.owned = owned;
     this.config = config;
     this.pool = pool;
     this.hazelcast = hazelcast;
@@ -63,15 +66,18 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router() {
     Apps apps = new Apps(config);
-    EventLog log = new EventLog(pool);
-    RecordStore records = new RecordStore(pool);
+    EventLog log = new EventLog(pool, owned);
     Opener opener = new Opener(keyRing);
+    OwnerRoute route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
+    OwnerReads ownerReads = new OwnerReads(route, config.reads().ownerMarginMs());
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
-        vertx.eventBus(), config.commandProcessor().requestTimeoutMs(), opener);
-    RecordsHandler recordsHandler = new RecordsHandler(vertx, apps, watch, records, log, config.reads(), opener);
+        route, config.commandProcessor().requestTimeoutMs(), opener);
+    RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener),
+        ownerReads, log, config.reads(), opener);
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
-    ViewsHandler views = new ViewsHandler(vertx, apps, watch, new ViewStore(pool), config.reads(), keyRing);
+    ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing), ownerReads,
+        config.reads());
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 
     Router router = Router.router(vertx);
@@ -87,7 +93,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
     router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
     router.get("/v1/ws").handler(webSockets::upgrade);
-    router.get("/v1/cluster").handler(ctx -> Responses.json(ctx, 200, cluster.toJson()));
+    router.get("/v1/cluster").handler(ctx -> cluster.toJson()
+        .onSuccess(json -> Responses.json(ctx, 200, json))
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()))));
     router.get("/metrics").handler(new Metrics(config, watch)::handle);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));

@@ -1,19 +1,12 @@
 package io.highwater.http;
 
-import io.highwater.actualizer.CachedView;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.config.ViewConfig;
-import io.highwater.keys.KeyRing;
-import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.coordinator.Level;
-import io.highwater.coordinator.PartitionConsistency;
-import io.highwater.storage.ViewCache;
 import io.highwater.storage.ViewKey;
-import io.highwater.storage.ViewStore;
-import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -28,20 +21,19 @@ final class ViewsHandler {
 
   private final Vertx vertx;
   private final Apps apps;
-  private final ConsistencyWatch watch;
-  private final ViewStore store;
+  private final ViewReader reader;
+  private final OwnerReads owner;
   private final HighwaterConfig.Reads reads;
-  private final KeyRing keyRing;
 
-  ViewsHandler(Vertx vertx, Apps apps, ConsistencyWatch watch, ViewStore store, HighwaterConfig.Reads reads, KeyRing keyRing) {
+  ViewsHandler(Vertx vertx, Apps apps, ViewReader reader, OwnerReads owner, HighwaterConfig.Reads reads) {
     this.vertx = vertx;
     this.apps = apps;
-    this.watch = watch;
-    this.store = store;
+    this.reader = reader;
+    this.owner = owner;
     this.reads = reads;
-    this.keyRing = keyRing;
   }
 
+  /** Level cache is read on the partition's owner, level storage here. */
   void read(RoutingContext ctx) {
     PartitionId partition = apps.partitionOfWs(ctx);
     String name = ctx.pathParam("view");
@@ -50,23 +42,13 @@ final class ViewsHandler {
     OptionalLong consistentAt = Params.optionalLong(ctx, "consistentAt", 0);
     Level level = Params.level(ctx);
     long timeoutMs = Params.bounded(ctx, "timeoutMs", 1, reads.maxTimeoutMs(), reads.defaultTimeoutMs());
-    Future<PartitionConsistency> ready = consistentAt.isPresent()
-        ? watch.await(partition, view.entity(), level, consistentAt.getAsLong(), timeoutMs)
-        : watch.current(partition);
-    ready.compose(state -> load(partition, view, key, level).map(value -> {
-          if (value == null || value.deleted()) {
-            throw ApiError.notFound("view " + name + " has no key '" + key.key() + "' in workspace '" + key.ws() + "'");
-          }
-          return new JsonObject()
-              .put("view", name)
-              .put("key", key.key())
-              .put("value", value.value())
-              .put("offs", value.offs())
-              .put("consistentAt", state.entity(view.entity()).at(level))
-              .put("level", level.wireName());
-        }))
+    if (level == Level.CACHE) {
+      owner.read(ctx, partition, CacheReadVerticle.viewRequest(name, key, consistentAt, timeoutMs), timeoutMs);
+      return;
+    }
+    reader.read(partition, view, key, consistentAt, level, timeoutMs)
         .onSuccess(body -> Responses.json(ctx, 200, body))
-        .onFailure(e -> Responses.fail(ctx, RecordsHandler.timeoutAsError(e, view.entity())));
+        .onFailure(e -> Responses.fail(ctx, e));
   }
 
   /** {@code POST /v1/apps/{app}/views/{view}/rebuild}: every partition rebuilds its copy beside the live one. */
@@ -84,20 +66,5 @@ final class ViewsHandler {
           Responses.json(ctx, 202, new JsonObject().put("view", name).put("partitions", partitions));
         })
         .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("rebuild could not start everywhere: " + e.getMessage())));
-  }
-
-  /** A key that is a sealed value is stored under a keyed hash of it: look for the plain key, then that. */
-  private Future<ViewValue> load(PartitionId partition, ViewConfig view, ViewKey key, Level level) {
-    return loadStored(partition, view, key, level).compose(value -> value != null
-        ? Future.succeededFuture(value)
-        : loadStored(partition, view, new ViewKey(key.ws(), keyRing.sealedViewKey(key.ws(), key.key())), level));
-  }
-
-  private Future<ViewValue> loadStored(PartitionId partition, ViewConfig view, ViewKey key, Level level) {
-    if (level == Level.CACHE) {
-      return new CachedView(partition, view.name(), new ViewCache(vertx, partition, view.name()), store)
-          .current(List.of(key)).map(values -> values.get(key));
-    }
-    return store.getAll(partition, view.name(), List.of(key)).map(values -> values.get(key));
   }
 }

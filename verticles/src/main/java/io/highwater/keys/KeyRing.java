@@ -1,10 +1,12 @@
 package io.highwater.keys;
 
+import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.event.Trigger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -99,10 +101,38 @@ public final class KeyRing {
     cache(partition).remove(trigger);
   }
 
-  /** Forgets an expired key for good; its row was deleted with the effect that expired it. */
+  /**
+   * Forgets an expired key for good, here and on every other node (which may hold it from a read);
+   * its row was deleted with the effect that expired it.
+   */
   public void forget(PartitionId partition, TriggerKey trigger) {
+    forgetHere(partition, trigger);
+    vertx.eventBus().publish(Addresses.keysExpired(), new JsonObject()
+        .put("partition", partition.key())
+        .put("ws", trigger.ws())
+        .put("type", trigger.trigger().type())
+        .put("id", trigger.trigger().id()));
+  }
+
+  private void forgetHere(PartitionId partition, TriggerKey trigger) {
     destroyed(partition).put(trigger, Boolean.TRUE);
     cache(partition).remove(trigger);
+  }
+
+  /** Forgets the keys other nodes announce as expired. */
+  public Future<Void> followExpiries() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.keysExpired(), m -> forgetHere(
+            PartitionId.parse(m.body().getString("partition")),
+            new TriggerKey(m.body().getString("ws"), new Trigger(m.body().getString("type"), m.body().getString("id")))))
+        .completion();
+  }
+
+  /**
+   * Drops every key of the partition from memory (not the record of destroyed ones): while another
+   * node owned it, keys may have been destroyed there.
+   */
+  public void evictAll(PartitionId partition) {
+    cache(partition).clear();
   }
 
   /** How storage names a view key that is a sealed value: a keyed hash, never the value. */

@@ -1,22 +1,45 @@
 package io.highwater.storage;
 
+import io.highwater.cluster.Ownership;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** What the database knows of apps and partitions: fixed partition counts and ownership epochs. */
+/** What the database knows of apps and partitions: fixed partition counts, owners and their epochs, node leases. */
 public final class Catalog {
 
   private static final String REGISTER_APP = """
       WITH ins AS (INSERT INTO apps (app, partitions) VALUES ($1, $2) ON CONFLICT (app) DO NOTHING RETURNING partitions)
       SELECT partitions FROM ins UNION ALL SELECT partitions FROM apps WHERE app = $1""";
 
+  private static final String ADD_PARTITIONS = """
+      INSERT INTO partition_owners (app, partition, owner, epoch)
+      SELECT $1, p, NULL, 0 FROM generate_series(0, $2 - 1) AS p
+      ON CONFLICT (app, partition) DO NOTHING""";
+
+  // A partition may be claimed when it is released, already ours, or its owner's lease ran out.
   private static final String CLAIM = """
-      INSERT INTO partition_owners (app, partition, owner, epoch) VALUES ($1, $2, $3, 1)
-      ON CONFLICT (app, partition) DO UPDATE SET owner = excluded.owner, epoch = partition_owners.epoch + 1
-      RETURNING epoch""";
+      UPDATE partition_owners o SET owner = $3, epoch = o.epoch + 1
+      WHERE o.app = $1 AND o.partition = $2 AND (o.owner IS NULL OR o.owner = $3 OR NOT EXISTS (
+        SELECT 1 FROM nodes n WHERE n.id = o.owner AND n.last_seen > now() - make_interval(secs => $4::float8 / 1000)))
+      RETURNING o.epoch""";
+
+  private static final String RELEASE =
+      "UPDATE partition_owners SET owner = NULL WHERE app = $1 AND partition = $2 AND owner = $3 AND epoch = $4";
+
+  private static final String HEARTBEAT = """
+      INSERT INTO nodes (id, http, last_seen) VALUES ($1, $2, now())
+      ON CONFLICT (id) DO UPDATE SET http = excluded.http, last_seen = now()""";
+
+  private static final String LEAVE = "DELETE FROM nodes WHERE id = $1";
+
+  private static final String OWNERS = "SELECT app, partition, owner, epoch FROM partition_owners ORDER BY app, partition";
 
   private final Pool pool;
 
@@ -32,14 +55,40 @@ public final class Catalog {
         return Future.failedFuture(new IllegalStateException("app '" + app.name() + "' was created with " + stored
             + " partitions; its data is placed by that count, so it cannot run with " + app.partitions()));
       }
-      return Future.succeededFuture();
+      return pool.preparedQuery(ADD_PARTITIONS).execute(Tuple.of(app.name(), app.partitions())).mapEmpty();
     });
   }
 
-  /** Makes {@code owner} the partition's owner under a new, higher epoch, and returns it. */
-  public Future<Long> claim(PartitionId partition, String owner) {
+  /** Makes {@code owner} the partition's owner under a new, higher epoch; empty if another node holds it. */
+  public Future<Optional<Long>> claim(PartitionId partition, String owner, long leaseMs) {
     return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(partition.app(), partition.partition(), owner))
-        .map(rows -> rows.iterator().next().getLong(0));
+        .execute(Tuple.of(partition.app(), partition.partition(), owner, leaseMs))
+        .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  /** Gives the partition up, if {@code owner} still holds it under {@code epoch}, so the next owner need not wait. */
+  public Future<Void> release(PartitionId partition, String owner, long epoch) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(partition.app(), partition.partition(), owner, epoch)).mapEmpty();
+  }
+
+  /** Renews the node's lease. */
+  public Future<Void> heartbeat(String node, String http) {
+    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(node, http)).mapEmpty();
+  }
+
+  /** Ends the node's lease at once (a graceful leave). */
+  public Future<Void> leave(String node) {
+    return pool.preparedQuery(LEAVE).execute(Tuple.of(node)).mapEmpty();
+  }
+
+  /** Every partition's owner (null while released) and epoch, as PostgreSQL has them. */
+  public Future<List<Ownership>> owners() {
+    return pool.query(OWNERS).execute().map(rows -> {
+      List<Ownership> owners = new ArrayList<>();
+      for (Row row : rows) {
+        owners.add(new Ownership(new PartitionId(row.getString(0), row.getInteger(1)), row.getString(2), row.getLong(3)));
+      }
+      return owners;
+    });
   }
 }

@@ -1,5 +1,6 @@
 package io.highwater.storage;
 
+import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.PartitionId;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
@@ -30,7 +31,8 @@ public final class EventLog {
   /** An action linking an aggregate to a trigger. */
   public record Link(AggregateKey aggregate, Trigger trigger) {}
 
-  // One statement, so one round trip and atomic without BEGIN/COMMIT: the events and their trigger links.
+  // One statement, so one round trip and atomic without BEGIN/COMMIT: the events and their trigger links,
+  // fenced by the writer's epoch (a deposed owner's statement fails whole).
   private static final String APPEND = """
       WITH ev AS (
         INSERT INTO events (app, partition, offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body)
@@ -52,7 +54,7 @@ public final class EventLog {
         USING unnest($21::text[], $22::text[], $23::text[]) AS x(ws, trigger_type, trigger_id)
         WHERE d.app = $1 AND d.partition = $2 AND d.ws = x.ws AND d.trigger_type = x.trigger_type AND d.trigger_id = x.trigger_id
       )
-      SELECT 1""";
+      SELECT highwater_fence($1, $2, $24)""";
 
   private static final String LAST_OFFSET =
       "SELECT coalesce(max(offs), 0) FROM events WHERE app = $1 AND partition = $2";
@@ -112,9 +114,11 @@ public final class EventLog {
       ORDER BY e.offs, c.cause""";
 
   private final Pool pool;
+  private final OwnedPartitions owned;
 
-  public EventLog(Pool pool) {
+  public EventLog(Pool pool, OwnedPartitions owned) {
     this.pool = pool;
+    this.owned = owned;
   }
 
   public Future<Long> lastOffset(PartitionId partition) {
@@ -131,7 +135,7 @@ public final class EventLog {
 
   /**
    * Stores the events with their trigger links, creates the new data keys and deletes the expired
-   * ones, all in one atomic statement.
+   * ones, all in one atomic statement; fails with {@link FencedException} if this node no longer owns the partition.
    */
   public Future<Void> append(PartitionId partition, List<StoredEvent> events, List<NewKey> newKeys, List<ExpiredKey> expired) {
     int n = events.size();
@@ -194,7 +198,7 @@ public final class EventLog {
         .addArrayOfString(expired.stream().map(ExpiredKey::ws).toArray(String[]::new))
         .addArrayOfString(expired.stream().map(k -> k.trigger().type()).toArray(String[]::new))
         .addArrayOfString(expired.stream().map(k -> k.trigger().id()).toArray(String[]::new));
-    return pool.preparedQuery(APPEND).execute(params).mapEmpty();
+    return FencedException.write(owned, partition, epoch -> pool.preparedQuery(APPEND).execute(params.addLong(epoch)).mapEmpty());
   }
 
   /** Every stored event after {@code offset} touching one of the aggregates, oldest first. */

@@ -1,5 +1,6 @@
 package io.highwater.storage;
 
+import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.PartitionId;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
@@ -14,7 +15,8 @@ import java.util.Map;
 /** Records in PostgreSQL: flushed in bundles with their checkpoint, read by key. */
 public final class RecordStore {
 
-  // Rows and checkpoint in one statement: atomic, so a crash never leaves one without the other.
+  // Rows and checkpoint in one statement: atomic, so a crash never leaves one without the other;
+  // fenced by the writer's epoch.
   // A row is only ever replaced by a newer one, which makes a repeated flush harmless.
   private static final String FLUSH = """
       WITH r AS (
@@ -26,7 +28,7 @@ public final class RecordStore {
           SET state = excluded.state, offs = excluded.offs, first_offs = excluded.first_offs
           WHERE records.offs < excluded.offs
       )
-      INSERT INTO checkpoints (app, partition, entity, offs) VALUES ($1, $2, $9, $10)
+      INSERT INTO checkpoints (app, partition, entity, offs) SELECT $1, $2, $9, $10 WHERE highwater_fence($1, $2, $11)
       ON CONFLICT (app, partition, entity) DO UPDATE SET offs = greatest(checkpoints.offs, excluded.offs)""";
 
   private static final String GET = """
@@ -43,9 +45,11 @@ public final class RecordStore {
       "SELECT offs FROM checkpoints WHERE app = $1 AND partition = $2 AND entity = $3";
 
   private final Pool pool;
+  private final OwnedPartitions owned;
 
-  public RecordStore(Pool pool) {
+  public RecordStore(Pool pool, OwnedPartitions owned) {
     this.pool = pool;
+    this.owned = owned;
   }
 
   /** Writes the records and raises the entity's checkpoint to {@code upTo}, atomically. */
@@ -70,7 +74,7 @@ public final class RecordStore {
     Tuple params = Tuple.of(partition.app(), partition.partition(), ws, types, ids, states, offs, firsts)
         .addString(entity)
         .addLong(upTo);
-    return pool.preparedQuery(FLUSH).execute(params).mapEmpty();
+    return FencedException.write(owned, partition, epoch -> pool.preparedQuery(FLUSH).execute(params.addLong(epoch)).mapEmpty());
   }
 
   public Future<RecordState> get(PartitionId partition, AggregateKey key) {

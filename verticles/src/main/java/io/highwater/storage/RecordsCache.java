@@ -31,4 +31,9 @@ public final class RecordsCache {
   public void removeFlushed(AggregateKey key, RecordState flushed) {
     map.removeIfPresent(key, flushed);
   }
+
+  /** Forgets every record: the partition starts here anew, or left this node. */
+  public void clear() {
+    map.clear();
+  }
 }

@@ -1,5 +1,6 @@
 package io.highwater.storage;
 
+import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -9,7 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
-/** View rows in PostgreSQL: flushed in bundles with the view's checkpoint, read by key. */
+/** View rows in PostgreSQL: flushed in bundles with the view's checkpoint, read by key; writes fenced by epoch. */
 public final class ViewStore {
 
   private static final String FLUSH = """
@@ -21,7 +22,7 @@ public final class ViewStore {
           SET value = excluded.value, offs = excluded.offs
           WHERE view_rows.offs < excluded.offs
       )
-      INSERT INTO checkpoints (app, partition, entity, offs) VALUES ($1, $2, $8, $9)
+      INSERT INTO checkpoints (app, partition, entity, offs) SELECT $1, $2, $8, $9 WHERE highwater_fence($1, $2, $10)
       ON CONFLICT (app, partition, entity) DO UPDATE SET offs = greatest(checkpoints.offs, excluded.offs)""";
 
   private static final String GET_MANY = """
@@ -29,6 +30,7 @@ public final class ViewStore {
       FROM unnest($4::text[], $5::text[]) AS k(ws, key)
       JOIN view_rows v ON v.app = $1 AND v.partition = $2 AND v.view = $3 AND v.ws = k.ws AND v.key = k.key""";
 
+  private static final String FENCE = "SELECT highwater_fence($1, $2, $3)";
   private static final String DISCARD_ROWS = "DELETE FROM view_rows WHERE app = $1 AND partition = $2 AND view = $3";
   private static final String DISCARD_CHECKPOINT = "DELETE FROM checkpoints WHERE app = $1 AND partition = $2 AND entity = $3";
   private static final String TAKE_ROWS = "UPDATE view_rows SET view = $3 WHERE app = $1 AND partition = $2 AND view = $4";
@@ -37,9 +39,11 @@ public final class ViewStore {
       ON CONFLICT (app, partition, entity) DO UPDATE SET offs = excluded.offs""";
 
   private final Pool pool;
+  private final OwnedPartitions owned;
 
-  public ViewStore(Pool pool) {
+  public ViewStore(Pool pool, OwnedPartitions owned) {
     this.pool = pool;
+    this.owned = owned;
   }
 
   /** Writes the values (deleted ones as JSON null) and raises the view's checkpoint, atomically. */
@@ -60,7 +64,7 @@ public final class ViewStore {
     Tuple params = Tuple.of(partition.app(), partition.partition(), view, ws, keys, json, offs)
         .addString(entity(view))
         .addLong(upTo);
-    return pool.preparedQuery(FLUSH).execute(params).mapEmpty();
+    return FencedException.write(owned, partition, epoch -> pool.preparedQuery(FLUSH).execute(params.addLong(epoch)).mapEmpty());
   }
 
   public Future<Map<ViewKey, ViewValue>> getAll(PartitionId partition, String view, Collection<ViewKey> keys) {
@@ -84,9 +88,11 @@ public final class ViewStore {
 
   /** Removes a view's rows and checkpoint (a rebuild's copy left by an earlier run). */
   public Future<Void> discard(PartitionId partition, String view) {
-    return pool.withTransaction(conn -> conn.preparedQuery(DISCARD_ROWS).execute(Tuple.of(partition.app(), partition.partition(), view))
+    return FencedException.write(owned, partition, epoch -> pool.withTransaction(conn ->
+        conn.preparedQuery(FENCE).execute(Tuple.of(partition.app(), partition.partition(), epoch))
+        .compose(r -> conn.preparedQuery(DISCARD_ROWS).execute(Tuple.of(partition.app(), partition.partition(), view)))
         .compose(r -> conn.preparedQuery(DISCARD_CHECKPOINT).execute(Tuple.of(partition.app(), partition.partition(), entity(view))))
-        .mapEmpty());
+        .mapEmpty()));
   }
 
   /**
@@ -96,11 +102,13 @@ public final class ViewStore {
   public Future<Void> replace(PartitionId partition, String view, String copy, long offset) {
     String app = partition.app();
     int p = partition.partition();
-    return pool.withTransaction(conn -> conn.preparedQuery(DISCARD_ROWS).execute(Tuple.of(app, p, view))
+    return FencedException.write(owned, partition, epoch -> pool.withTransaction(conn ->
+        conn.preparedQuery(FENCE).execute(Tuple.of(app, p, epoch))
+        .compose(r -> conn.preparedQuery(DISCARD_ROWS).execute(Tuple.of(app, p, view)))
         .compose(r -> conn.preparedQuery(TAKE_ROWS).execute(Tuple.of(app, p, view, copy)))
         .compose(r -> conn.preparedQuery(SET_CHECKPOINT).execute(Tuple.of(app, p, entity(view), offset)))
         .compose(r -> conn.preparedQuery(DISCARD_CHECKPOINT).execute(Tuple.of(app, p, entity(copy))))
-        .mapEmpty());
+        .mapEmpty()));
   }
 
   /** The coordinator's name for a view. */

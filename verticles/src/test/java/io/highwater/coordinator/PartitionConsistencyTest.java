@@ -261,7 +261,7 @@ class PartitionConsistencyTest {
           Map.of(RECORDS, new Watermark(7, 6), BY_AUTHOR, new Watermark(7, 4)));
       assertThat(state.toJson()).isEqualTo(new JsonObject(
           "{\"cpOffset\": 7, \"entities\": {\"records\": {\"cache\": 7, \"storage\": 6},"
-              + " \"view:books_by_author\": {\"cache\": 7, \"storage\": 4}}, \"status\": {}}"));
+              + " \"view:books_by_author\": {\"cache\": 7, \"storage\": 4}}, \"status\": {}, \"epoch\": 0}"));
       assertThat(state.entitiesJson().fieldNames()).containsExactly(RECORDS, BY_AUTHOR);
     }
 
@@ -297,7 +297,7 @@ class PartitionConsistencyTest {
       assertThat(Advance.fromJson(Advance.cpOffset(4).toJson())).isEqualTo(Advance.cpOffset(4));
       assertThat(report.toJson()).isEqualTo(new JsonObject(
           "{\"cpOffset\": 12, \"cache\": {\"records\": 12, \"view:genre_counts\": 3},"
-              + " \"storage\": {\"view:books_by_author\": 34359738368}, \"status\": {}}"));
+              + " \"storage\": {\"view:books_by_author\": 34359738368}, \"status\": {}, \"epoch\": 0}"));
     }
 
     @Test
@@ -307,6 +307,80 @@ class PartitionConsistencyTest {
       assertThat(Advance.of(state)).isEqualTo(
           new Advance(7, Map.of(RECORDS, 7L, BY_AUTHOR, 7L), Map.of(RECORDS, 6L, BY_AUTHOR, 4L)));
       assertThat(PartitionConsistency.EMPTY.advance(Advance.of(state))).isEqualTo(state);
+    }
+  }
+
+  /** Ownership epochs (ADR 0005): a newer owner restarts the cache from storage; a deposed one changes nothing. */
+  @Nested
+  class Epochs {
+
+    private final PartitionConsistency underOne = PartitionConsistency.EMPTY
+        .advance(new Advance(9, Map.of(RECORDS, 9L, BY_AUTHOR, 8L), Map.of(RECORDS, 6L, BY_AUTHOR, 4L)).under(1));
+
+    @Test
+    void aReportOfANewerEpochRestartsTheCacheWatermarksFromStorage() {
+      PartitionConsistency moved = underOne.advance(Advance.cpOffset(9).under(2));
+      assertThat(moved.epoch()).isEqualTo(2);
+      assertThat(moved.cpOffset()).isEqualTo(9);
+      assertThat(moved.entity(RECORDS)).isEqualTo(new Watermark(6, 6));
+      assertThat(moved.entity(BY_AUTHOR)).isEqualTo(new Watermark(4, 4));
+      assertThat(moved.advance(Advance.cache(RECORDS, 10).under(2)).entity(RECORDS)).isEqualTo(new Watermark(10, 6));
+    }
+
+    @Test
+    void aReportOfAnOlderEpochChangesNothing() {
+      PartitionConsistency moved = underOne.advance(Advance.cpOffset(9).under(2));
+      assertThat(moved.advance(new Advance(50, Map.of(RECORDS, 50L), Map.of(RECORDS, 50L)).under(1))).isSameAs(moved);
+    }
+
+    @Test
+    void aNewerEpochDropsTheDeposedOwnersStatusNotes() {
+      PartitionConsistency failed = underOne.advance(Advance.status(BY_AUTHOR, new JsonObject().put("status", "failed")).under(1));
+      assertThat(failed.status(BY_AUTHOR).getString("status")).isEqualTo("failed");
+      assertThat(failed.advance(Advance.cpOffset(9).under(2)).status(BY_AUTHOR).isEmpty()).isTrue();
+    }
+
+    @Test
+    void mergeKeepsTheNewerEpochWholeAndWithinOneEpochTheLargerOffsets() {
+      PartitionConsistency moved = underOne.advance(Advance.cache(RECORDS, 7).under(2));
+      assertThat(underOne.merge(moved)).isEqualTo(moved);
+      assertThat(moved.merge(underOne)).isEqualTo(moved);
+      PartitionConsistency ahead = underOne.advance(Advance.cache(BY_AUTHOR, 9).under(1));
+      assertThat(underOne.merge(ahead).entity(BY_AUTHOR)).isEqualTo(new Watermark(9, 4));
+      assertThat(ahead.merge(underOne).entity(BY_AUTHOR)).isEqualTo(new Watermark(9, 4));
+    }
+
+    @Test
+    void theSplitBrainMergePolicyNeverMovesAnEntryBackwards() {
+      ConsistencyMergePolicy policy = new ConsistencyMergePolicy();
+      PartitionConsistency ahead = underOne.advance(Advance.storage(RECORDS, 9).under(1));
+      assertThat(policy.merge(value(underOne), value(ahead))).isEqualTo(ahead);
+      assertThat(policy.merge(value(ahead), value(underOne))).isEqualTo(ahead);
+      PartitionConsistency moved = underOne.advance(Advance.cpOffset(9).under(2));
+      assertThat(policy.merge(value(ahead), value(moved))).isEqualTo(moved);
+      assertThat(policy.merge(value(moved), null)).isEqualTo(moved);
+    }
+
+    @Test
+    void epochTravelsInJson() {
+      PartitionConsistency moved = underOne.advance(Advance.cache(RECORDS, 7).under(3));
+      assertThat(PartitionConsistency.fromJson(moved.toJson())).isEqualTo(moved);
+      Advance report = Advance.storage(RECORDS, 4).under(3);
+      assertThat(Advance.fromJson(report.toJson())).isEqualTo(report);
+    }
+
+    private static com.hazelcast.spi.merge.MergingValue<PartitionConsistency> value(PartitionConsistency state) {
+      return new com.hazelcast.spi.merge.MergingValue<>() {
+        @Override
+        public PartitionConsistency getValue() {
+          return state;
+        }
+
+        @Override
+        public Object getRawValue() {
+          return state;
+        }
+      };
     }
   }
 }

@@ -1,0 +1,220 @@
+package io.highwater.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.highwater.config.HighwaterConfig;
+import io.highwater.storage.Catalog;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the partitions this node owns equal to its share of the {@link Assignment} over the current
+ * members (ADR 0005). A partition it should give up is drained, flushed and released; one it should
+ * take is claimed in PostgreSQL under a new epoch (only once it is released or its owner's lease has
+ * run out) and recovered from there. A write refused by the fence deposes the partition here at once.
+ * Meanwhile the node renews its own lease.
+ */
+public final class OwnershipVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OwnershipVerticle.class);
+
+  private final HazelcastInstance hazelcast;
+  private final Catalog catalog;
+  private final PartitionHost host;
+  private final OwnedPartitions owned;
+  private final List<PartitionId> partitions;
+  private final HighwaterConfig.Cluster config;
+  private final String httpAddress;
+  private final Promise<Void> settled = Promise.promise();
+  private final Set<PartitionId> deposed = new HashSet<>();
+  private Context context;
+  private UUID listenerId;
+  private long heartbeatTimer = -1;
+  private long retryTimer = -1;
+  private boolean reconciling;
+  private boolean again;
+  private boolean stopping;
+  private MessageConsumer<String> deposals;
+
+  public OwnershipVerticle(HazelcastInstance hazelcast, Catalog catalog, PartitionHost host, OwnedPartitions owned,
+      List<PartitionId> partitions, HighwaterConfig.Cluster config, String httpAddress) {
+    this.hazelcast = hazelcast;
+    this.catalog = catalog;
+    this.host = host;
+    this.owned = owned;
+    this.partitions = List.copyOf(partitions);
+    this.config = config;
+    this.httpAddress = httpAddress;
+  }
+
+  /** Completes the first time this node owns exactly its share. */
+  public Future<Void> settled() {
+    return settled.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    deposals = vertx.eventBus().localConsumer(Addresses.deposed(), m -> {
+      deposed.add(PartitionId.parse(m.body()));
+      reconcile();
+    });
+    return catalog.heartbeat(localId(), httpAddress).compose(v -> {
+      heartbeatTimer = vertx.setPeriodic(config.heartbeatIntervalMs(), t -> catalog.heartbeat(localId(), httpAddress)
+          .onFailure(e -> LOG.warn("Could not renew this node's lease: {}", e.getMessage())));
+      listenerId = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+          context.runOnContext(x -> reconcile());
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          context.runOnContext(x -> reconcile());
+        }
+      });
+      reconcile();
+      return deposals.completion();
+    });
+  }
+
+  /**
+   * A graceful leave: every partition drained, flushed and released, then the lease ended. Call it
+   * before undeploying this verticle: the partitions' verticles are its children, which Vert.x
+   * would otherwise stop first, in no particular order.
+   */
+  public Future<Void> leave() {
+    Promise<Void> left = Promise.promise();
+    context.runOnContext(v -> {
+      stopping = true;
+      vertx.cancelTimer(retryTimer);
+      if (listenerId != null) {
+        hazelcast.getCluster().removeMembershipListener(listenerId);
+      }
+      List<Future<Void>> released = owned.all().stream().map(o -> release(o.partition())).toList();
+      Future.join(released)
+          .eventually(() -> {
+            vertx.cancelTimer(heartbeatTimer);
+            return catalog.leave(localId());
+          })
+          .onComplete(done -> left.complete());
+    });
+    return left.future();
+  }
+
+  /**
+   * This member's id as the cluster knows it now: a member that rejoins after a split-brain merge
+   * comes back under a new one.
+   */
+  private String localId() {
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  private void reconcile() {
+    if (stopping) {
+      return;
+    }
+    if (reconciling) {
+      again = true;
+      return;
+    }
+    reconciling = true;
+    again = false;
+    vertx.cancelTimer(retryTimer);
+    Set<String> members = new LinkedHashSet<>();
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      members.add(member.getUuid().toString());
+    }
+    String localId = localId();
+    Set<PartitionId> desired = Assignment.ownedBy(localId, members, partitions);
+    List<Future<Void>> steps = new ArrayList<>();
+    for (PartitionId partition : List.copyOf(deposed)) {
+      deposed.remove(partition);
+      if (owned.get(partition).isPresent()) {
+        steps.add(depose(partition));
+      }
+    }
+    for (Ownership ownership : owned.all()) {
+      if (!desired.contains(ownership.partition())) {
+        steps.add(release(ownership.partition()));
+      }
+    }
+    for (PartitionId partition : desired) {
+      if (owned.get(partition).isEmpty()) {
+        steps.add(acquire(partition, localId));
+      }
+    }
+    Future.join(steps).onComplete(done -> {
+      reconciling = false;
+      boolean complete = desired.stream().allMatch(p -> owned.get(p).isPresent()) && owned.all().size() == desired.size();
+      if (again) {
+        reconcile();
+      } else if (!complete) {
+        retryTimer = vertx.setTimer(config.claimRetryMs(), t -> reconcile());
+      } else {
+        settled.tryComplete();
+      }
+    });
+  }
+
+  /** Claims the partition if it may be claimed now, then recovers and serves it. */
+  private Future<Void> acquire(PartitionId partition, String localId) {
+    return catalog.claim(partition, localId, config.ownerLeaseMs()).compose(epoch -> {
+      if (epoch.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Ownership ownership = new Ownership(partition, localId, epoch.get());
+      owned.add(ownership);
+      LOG.info("Took partition {} under epoch {}", partition, ownership.epoch());
+      return host.start(ownership).recover(failure -> {
+        LOG.warn("Could not start partition {} under epoch {}; letting it go", partition, ownership.epoch(), failure);
+        owned.remove(partition);
+        return host.stop(partition).otherwiseEmpty()
+            .compose(v -> catalog.release(partition, localId, ownership.epoch()))
+            .otherwiseEmpty();
+      });
+    }).otherwise(failure -> {
+      LOG.warn("Claiming partition {} failed: {}", partition, failure.getMessage());
+      return null;
+    });
+  }
+
+  /** Drains and flushes under the still valid epoch, then gives the partition up. */
+  private Future<Void> release(PartitionId partition) {
+    Ownership ownership = owned.get(partition).orElseThrow();
+    return host.stop(partition)
+        .otherwise(failure -> {
+          LOG.warn("Stopping partition {} failed; releasing it anyway", partition, failure);
+          return null;
+        })
+        .compose(v -> {
+          owned.remove(partition);
+          return catalog.release(partition, ownership.owner(), ownership.epoch());
+        })
+        .onSuccess(v -> LOG.info("Released partition {} (epoch {})", partition, ownership.epoch()))
+        .otherwise(failure -> {
+          LOG.warn("Releasing partition {} failed: {}", partition, failure.getMessage());
+          return null;
+        });
+  }
+
+  /** Another node owns the partition under a newer epoch: stop at once; its writes are refused anyway. */
+  private Future<Void> depose(PartitionId partition) {
+    LOG.warn("Partition {} was claimed by another node; stopping it here", partition);
+    owned.remove(partition);
+    return host.stop(partition).otherwise(failure -> null);
+  }
+}

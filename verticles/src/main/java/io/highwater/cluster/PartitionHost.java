@@ -1,0 +1,13 @@
+package io.highwater.cluster;
+
+import io.vertx.core.Future;
+
+/** Runs the verticles of the partitions a node owns. */
+public interface PartitionHost {
+
+  /** Recovers the partition from PostgreSQL and starts serving it under {@code ownership}'s epoch. */
+  Future<Void> start(Ownership ownership);
+
+  /** Stops the partition's verticles: the command processor drains, the actualizers flush. */
+  Future<Void> stop(PartitionId partition);
+}

@@ -1,0 +1,98 @@
+package io.highwater.http;
+
+import io.highwater.cluster.Addresses;
+import io.highwater.cluster.OwnedPartitions;
+import io.highwater.cluster.PartitionId;
+import io.highwater.config.HighwaterConfig;
+import io.highwater.config.ViewConfig;
+import io.highwater.coordinator.ConsistencyMap;
+import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.coordinator.Level;
+import io.highwater.event.Aggregate;
+import io.highwater.event.AggregateKey;
+import io.highwater.keys.KeyRing;
+import io.highwater.storage.RecordStore;
+import io.highwater.storage.ViewKey;
+import io.highwater.storage.ViewStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Serves the cache-level reads of one partition on its owner, for the HTTP API of every node: only
+ * the owner holds the cache, and only its watermarks say what that cache holds.
+ */
+public final class CacheReadVerticle extends VerticleBase {
+
+  private final PartitionId partition;
+  private final HighwaterConfig config;
+  private final Pool pool;
+  private final OwnedPartitions owned;
+  private final ConsistencyMap map;
+  private final KeyRing keyRing;
+  private ConsistencyWatch watch;
+  private RecordReader records;
+  private ViewReader views;
+
+  public CacheReadVerticle(PartitionId partition, HighwaterConfig config, Pool pool, OwnedPartitions owned, ConsistencyMap map,
+      KeyRing keyRing) {
+    this.partition = partition;
+    this.config = config;
+    this.pool = pool;
+    this.owned = owned;
+    this.map = map;
+    this.keyRing = keyRing;
+  }
+
+  /** The request a node sends to the owner: what to read, from when, for how long to wait. */
+  static JsonObject recordRequest(AggregateKey key, OptionalLong consistentAt, long timeoutMs) {
+    JsonObject request = new JsonObject().put("ws", key.ws()).put("type", key.aggregate().type()).put("id", key.aggregate().id());
+    return withWait(request, consistentAt, timeoutMs);
+  }
+
+  static JsonObject viewRequest(String view, ViewKey key, OptionalLong consistentAt, long timeoutMs) {
+    return withWait(new JsonObject().put("ws", key.ws()).put("view", view).put("key", key.key()), consistentAt, timeoutMs);
+  }
+
+  private static JsonObject withWait(JsonObject request, OptionalLong consistentAt, long timeoutMs) {
+    consistentAt.ifPresent(n -> request.put("consistentAt", n));
+    return request.put("timeoutMs", timeoutMs);
+  }
+
+  @Override
+  public Future<?> start() {
+    watch = new ConsistencyWatch(vertx, map);
+    records = new RecordReader(vertx, watch, new RecordStore(pool, owned), new Opener(keyRing));
+    views = new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing);
+    return watch.start(List.of(partition))
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.cacheReads(partition), this::onRead).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return watch.stop();
+  }
+
+  private void onRead(Message<JsonObject> message) {
+    JsonObject q = message.body();
+    OptionalLong consistentAt = q.containsKey("consistentAt") ? OptionalLong.of(q.getLong("consistentAt")) : OptionalLong.empty();
+    long timeoutMs = q.getLong("timeoutMs");
+    Future<JsonObject> body;
+    if (q.containsKey("view")) {
+      ViewConfig view = config.apps().get(partition.app()).view(q.getString("view")).orElseThrow();
+      body = views.read(partition, view, new ViewKey(q.getString("ws"), q.getString("key")), consistentAt, Level.CACHE, timeoutMs);
+    } else {
+      AggregateKey key = new AggregateKey(q.getString("ws"), new Aggregate(q.getString("type"), q.getString("id")));
+      body = records.read(partition, key, consistentAt, Level.CACHE, timeoutMs);
+    }
+    body.onSuccess(json -> message.reply(new JsonObject().put("status", 200).put("body", json)))
+        .onFailure(e -> {
+          ApiError error = e instanceof ApiError api ? api : ApiError.unavailable("storage unavailable: " + e.getMessage());
+          message.reply(new JsonObject().put("status", error.status()).put("body", error.toJson()));
+        });
+  }
+}

@@ -1,0 +1,52 @@
+package io.highwater.storage;
+
+import io.highwater.cluster.OwnedPartitions;
+import io.highwater.cluster.PartitionId;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+
+/**
+ * A write refused because this node does not own the partition under the epoch in PostgreSQL any
+ * more: another node claimed it. Nothing of the write was stored.
+ */
+public final class FencedException extends RuntimeException {
+
+  /** The SQLSTATE {@code highwater_fence} raises (migration V5). */
+  static final String SQL_STATE = "HW001";
+
+  private final PartitionId partition;
+
+  FencedException(PartitionId partition, String message) {
+    super(message, null, false, false);
+    this.partition = partition;
+  }
+
+  public PartitionId partition() {
+    return partition;
+  }
+
+  public static boolean is(Throwable failure) {
+    return failure instanceof FencedException;
+  }
+
+  /** The epoch this node writes the partition under, or a failure if it does not own it. */
+  static long epoch(OwnedPartitions owned, PartitionId partition) {
+    return owned.get(partition)
+        .orElseThrow(() -> new FencedException(partition, "this node does not own partition " + partition))
+        .epoch();
+  }
+
+  /** Runs a fenced write, turning PostgreSQL's refusal into a {@link FencedException}. */
+  static <T> Future<T> write(OwnedPartitions owned, PartitionId partition, java.util.function.LongFunction<Future<T>> write) {
+    long epoch;
+    try {
+      epoch = epoch(owned, partition);
+    } catch (FencedException e) {
+      return Future.failedFuture(e);
+    }
+    return write.apply(epoch).recover(failure -> Future.failedFuture(
+        failure instanceof PgException pg && SQL_STATE.equals(pg.getSqlState())
+            ? new FencedException(partition, pg.getErrorMessage())
+            : failure));
+  }
+}
