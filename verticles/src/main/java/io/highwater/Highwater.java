@@ -25,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,11 @@ public final class Highwater {
   public static Future<Highwater> start(HighwaterConfig config) {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
     return Vertx.builder()
-        .with(new VertxOptions())
+        .with(new VertxOptions().setEventBusOptions(new EventBusOptions()
+            // Other nodes reach this one's event bus where its Hazelcast member is; any free port.
+            .setHost(config.cluster().host())
+            .setClusterPublicHost(config.cluster().host())
+            .setPort(0)))
         .withClusterManager(clusterManager)
         .buildClustered()
         .compose(vertx -> startOn(vertx, clusterManager.getHazelcastInstance(), config)

@@ -81,7 +81,7 @@ final class NodePartitions implements PartitionHost {
     return deployed
         .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,
             config.commandProcessor(), config.faults(), keyRing)))
-        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(partition, config, pool, owned, consistency, keyRing)))
+        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing)))
         .mapEmpty();
   }
 

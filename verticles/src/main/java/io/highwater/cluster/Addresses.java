@@ -54,4 +54,9 @@ public final class Addresses {
   public static String keysExpired() {
     return "highwater.keys.expired";
   }
+
+  /** Published by a node that is about to leave the cluster gracefully, with its member id. */
+  public static String leaving() {
+    return "highwater.node.leaving";
+  }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class OwnershipVerticle extends VerticleBase {
   private final String httpAddress;
   private final Promise<Void> settled = Promise.promise();
   private final Set<PartitionId> deposed = new HashSet<>();
+  /** Members that announced a graceful leave: their partitions are dealt to the others at once. */
+  private final Set<String> leaving = new HashSet<>();
   private Context context;
   private UUID listenerId;
   private long heartbeatTimer = -1;
@@ -72,8 +75,14 @@ public final class OwnershipVerticle extends VerticleBase {
       deposed.add(PartitionId.parse(m.body()));
       reconcile();
     });
-    return catalog.heartbeat(localId(), httpAddress).compose(v -> {
+    MessageConsumer<String> leaves = vertx.eventBus().consumer(Addresses.leaving(), m -> {
+      leaving.add(m.body());
+      reconcile();
+    });
+    return leaves.completion().compose(v -> catalog.heartbeat(localId(), httpAddress)).compose(v -> {
       heartbeatTimer = vertx.setPeriodic(config.heartbeatIntervalMs(), t -> catalog.heartbeat(localId(), httpAddress)
+          .compose(renewed -> catalog.owners())
+          .onSuccess(this::checkOwnerships)
           .onFailure(e -> LOG.warn("Could not renew this node's lease: {}", e.getMessage())));
       listenerId = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -99,6 +108,7 @@ public final class OwnershipVerticle extends VerticleBase {
   public Future<Void> leave() {
     Promise<Void> left = Promise.promise();
     context.runOnContext(v -> {
+      vertx.eventBus().publish(Addresses.leaving(), localId());
       stopping = true;
       vertx.cancelTimer(retryTimer);
       if (listenerId != null) {
@@ -113,6 +123,25 @@ public final class OwnershipVerticle extends VerticleBase {
           .onComplete(done -> left.complete());
     });
     return left.future();
+  }
+
+  /**
+   * A partition this node runs that PostgreSQL says is owned under another epoch (or released) was
+   * claimed while this node could not tell (it was paused, or cut off): stop it, even if no write
+   * has been refused yet, so that nothing is served from its stale cache.
+   */
+  private void checkOwnerships(List<Ownership> inDatabase) {
+    boolean stale = false;
+    for (Ownership truth : inDatabase) {
+      Optional<Ownership> mine = owned.get(truth.partition());
+      if (mine.isPresent() && (truth.owner() == null || truth.epoch() != mine.get().epoch())) {
+        deposed.add(truth.partition());
+        stale = true;
+      }
+    }
+    if (stale) {
+      reconcile();
+    }
   }
 
   /**
@@ -138,6 +167,8 @@ public final class OwnershipVerticle extends VerticleBase {
     for (Member member : hazelcast.getCluster().getMembers()) {
       members.add(member.getUuid().toString());
     }
+    leaving.retainAll(members);
+    members.removeAll(leaving);
     String localId = localId();
     Set<PartitionId> desired = Assignment.ownedBy(localId, members, partitions);
     List<Future<Void>> steps = new ArrayList<>();

@@ -2,12 +2,14 @@ package io.highwater.http;
 
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.OwnedPartitions;
+import io.highwater.cluster.Ownership;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.config.ViewConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.coordinator.Level;
+import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
 import io.highwater.keys.KeyRing;
@@ -21,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * Serves the cache-level reads of one partition on its owner, for the HTTP API of every node: only
@@ -29,6 +32,7 @@ import java.util.OptionalLong;
 public final class CacheReadVerticle extends VerticleBase {
 
   private final PartitionId partition;
+  private final long epoch;
   private final HighwaterConfig config;
   private final Pool pool;
   private final OwnedPartitions owned;
@@ -38,9 +42,10 @@ public final class CacheReadVerticle extends VerticleBase {
   private RecordReader records;
   private ViewReader views;
 
-  public CacheReadVerticle(PartitionId partition, HighwaterConfig config, Pool pool, OwnedPartitions owned, ConsistencyMap map,
+  public CacheReadVerticle(Ownership ownership, HighwaterConfig config, Pool pool, OwnedPartitions owned, ConsistencyMap map,
       KeyRing keyRing) {
-    this.partition = partition;
+    this.partition = ownership.partition();
+    this.epoch = ownership.epoch();
     this.config = config;
     this.pool = pool;
     this.owned = owned;
@@ -66,8 +71,10 @@ public final class CacheReadVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     watch = new ConsistencyWatch(vertx, map);
-    records = new RecordReader(vertx, watch, new RecordStore(pool, owned), new Opener(keyRing));
-    views = new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing);
+    // Watermarks of another epoch are another owner's: this node's cache does not back them.
+    Predicate<PartitionConsistency> ours = state -> state.epoch() == epoch;
+    records = new RecordReader(vertx, watch, new RecordStore(pool, owned), new Opener(keyRing), ours);
+    views = new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, ours);
     return watch.start(List.of(partition))
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.cacheReads(partition), this::onRead).completion());
   }
@@ -91,6 +98,10 @@ public final class CacheReadVerticle extends VerticleBase {
     }
     body.onSuccess(json -> message.reply(new JsonObject().put("status", 200).put("body", json)))
         .onFailure(e -> {
+          if (e instanceof NotOwnerException) {
+            message.reply(new JsonObject().put("moved", true));
+            return;
+          }
           ApiError error = e instanceof ApiError api ? api : ApiError.unavailable("storage unavailable: " + e.getMessage());
           message.reply(new JsonObject().put("status", error.status()).put("body", error.toJson()));
         });

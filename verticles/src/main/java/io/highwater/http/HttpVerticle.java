@@ -72,11 +72,11 @@ public final class HttpVerticle extends VerticleBase {
     OwnerReads ownerReads = new OwnerReads(route, config.reads().ownerMarginMs());
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
         route, config.commandProcessor().requestTimeoutMs(), opener);
-    RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener),
+    RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener, state -> true),
         ownerReads, log, config.reads(), opener);
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
-    ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing), ownerReads,
+    ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
         config.reads());
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 

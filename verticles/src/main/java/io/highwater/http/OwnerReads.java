@@ -18,8 +18,14 @@ final class OwnerReads {
   }
 
   void read(RoutingContext ctx, PartitionId partition, JsonObject request, long timeoutMs) {
-    route.<JsonObject>request(Addresses.cacheReads(partition), request, timeoutMs + marginMs, reply -> false)
-        .onSuccess(reply -> Responses.json(ctx, reply.body().getInteger("status"), reply.body().getJsonObject("body")))
+    route.<JsonObject>request(Addresses.cacheReads(partition), request, timeoutMs + marginMs, reply -> reply.getBoolean("moved", false))
+        .onSuccess(reply -> {
+          if (reply.body().getBoolean("moved", false)) {
+            ApiError.unavailable("partition " + partition + " is moving to another node; send again").send(ctx);
+          } else {
+            Responses.json(ctx, reply.body().getInteger("status"), reply.body().getJsonObject("body"));
+          }
+        })
         .onFailure(e -> ApiError.unavailable("partition " + partition + " has no owner answering: " + e.getMessage()).send(ctx));
   }
 }

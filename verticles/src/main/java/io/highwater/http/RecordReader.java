@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * An aggregate's record consistent at an offset: waits for the records' watermark, then reads the
@@ -23,19 +24,23 @@ final class RecordReader {
   private final ConsistencyWatch watch;
   private final RecordStore store;
   private final Opener opener;
+  private final Predicate<PartitionConsistency> servable;
 
-  RecordReader(Vertx vertx, ConsistencyWatch watch, RecordStore store, Opener opener) {
+  /** {@code servable}: whether this reader may answer from what it has at that consistency. */
+  RecordReader(Vertx vertx, ConsistencyWatch watch, RecordStore store, Opener opener, Predicate<PartitionConsistency> servable) {
     this.vertx = vertx;
     this.watch = watch;
     this.store = store;
     this.opener = opener;
+    this.servable = servable;
   }
 
   Future<JsonObject> read(PartitionId partition, AggregateKey key, OptionalLong consistentAt, Level level, long timeoutMs) {
     Future<PartitionConsistency> ready = consistentAt.isPresent()
         ? watch.await(partition, PartitionConsistency.RECORDS, level, consistentAt.getAsLong(), timeoutMs)
         : watch.current(partition);
-    return ready.compose(state -> load(partition, key, level).compose(record -> {
+    return ready.compose(state -> servable.test(state) ? Future.succeededFuture(state) : Future.failedFuture(new NotOwnerException()))
+        .compose(state -> load(partition, key, level).compose(record -> {
           if (record == null || (consistentAt.isPresent() && record.firstOffset() > consistentAt.getAsLong())) {
             throw ApiError.notFound("aggregate " + key.aggregate() + " has no event in workspace '" + key.ws() + "'");
           }

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * A view value consistent at an offset: waits for the view's watermark, then reads the cache (level
@@ -27,19 +28,23 @@ final class ViewReader {
   private final ConsistencyWatch watch;
   private final ViewStore store;
   private final KeyRing keyRing;
+  private final Predicate<PartitionConsistency> servable;
 
-  ViewReader(Vertx vertx, ConsistencyWatch watch, ViewStore store, KeyRing keyRing) {
+  /** {@code servable}: whether this reader may answer from what it has at that consistency. */
+  ViewReader(Vertx vertx, ConsistencyWatch watch, ViewStore store, KeyRing keyRing, Predicate<PartitionConsistency> servable) {
     this.vertx = vertx;
     this.watch = watch;
     this.store = store;
     this.keyRing = keyRing;
+    this.servable = servable;
   }
 
   Future<JsonObject> read(PartitionId partition, ViewConfig view, ViewKey key, OptionalLong consistentAt, Level level, long timeoutMs) {
     Future<PartitionConsistency> ready = consistentAt.isPresent()
         ? watch.await(partition, view.entity(), level, consistentAt.getAsLong(), timeoutMs)
         : watch.current(partition);
-    return ready.compose(state -> load(partition, view, key, level).map(value -> {
+    return ready.compose(state -> servable.test(state) ? Future.succeededFuture(state) : Future.failedFuture(new NotOwnerException()))
+        .compose(state -> load(partition, view, key, level).map(value -> {
           if (value == null || value.deleted()) {
             throw ApiError.notFound("view " + view.name() + " has no key '" + key.key() + "' in workspace '" + key.ws() + "'");
           }
