@@ -22,6 +22,7 @@ import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -64,8 +65,18 @@ public final class Highwater {
             .setPort(0)))
         .withClusterManager(clusterManager)
         .buildClustered()
-        .compose(vertx -> startOn(vertx, clusterManager.getHazelcastInstance(), config)
-            .recover(failure -> vertx.close().compose(v -> Future.failedFuture(failure))));
+        .compose(vertx -> {
+          // Not bound to a context of the Vert.x being closed: its event loops are gone when it fails.
+          Promise<Highwater> started = Promise.promise();
+          startOn(vertx, clusterManager.getHazelcastInstance(), config).onComplete(ar -> {
+            if (ar.succeeded()) {
+              started.complete(ar.result());
+            } else {
+              vertx.close().onComplete(closed -> started.fail(ar.cause()));
+            }
+          });
+          return started.future();
+        });
   }
 
   private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
