@@ -126,15 +126,16 @@ public final class OwnershipVerticle extends VerticleBase {
   }
 
   /**
-   * A partition this node runs that PostgreSQL says is owned under another epoch (or released) was
-   * claimed while this node could not tell (it was paused, or cut off): stop it, even if no write
+   * A partition this node runs that PostgreSQL says is owned under a newer epoch was claimed while
+   * this node could not tell (it was paused, or cut off): stop it, even if no write
    * has been refused yet, so that nothing is served from its stale cache.
    */
   private void checkOwnerships(List<Ownership> inDatabase) {
     boolean stale = false;
     for (Ownership truth : inDatabase) {
       Optional<Ownership> mine = owned.get(truth.partition());
-      if (mine.isPresent() && (truth.owner() == null || truth.epoch() != mine.get().epoch())) {
+      // Epochs only grow: an older one is a snapshot read before this node's own claim committed.
+      if (mine.isPresent() && truth.epoch() > mine.get().epoch()) {
         deposed.add(truth.partition());
         stale = true;
       }

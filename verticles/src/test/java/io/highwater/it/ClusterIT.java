@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.highwater.it.ClusterLoad.Ack;
 import io.highwater.it.ClusterNodes.ClusterState;
 import io.highwater.it.ClusterNodes.Node;
+import io.highwater.client.Consistent;
+import io.highwater.client.HighwaterClient;
+import io.highwater.client.Level;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -170,23 +176,57 @@ class ClusterIT {
     log("%s", load.verifyLogs(logs));
     load.verifyViews(cluster.nodes(), load.model(logs), ClusterLoad.lastOffsets(logs), List.of("cache", "storage"));
 
+    awaitsOnEveryNodeHearAppendsThroughAnother(new TreeMap<>(ClusterLoad.lastOffsets(logs)));
+
     ClusterState after = cluster.awaitStable(cluster.nodes(), Duration.ofSeconds(10));
     assertThat(after.ownersAndEpochs()).as("owners and epochs after the load (%s) vs before it (%s): nothing should move while the members stay",
         after.describe(), state.describe()).isEqualTo(state.ownersAndEpochs());
   }
 
+  /**
+   * WebSocket subscribers on any node hear every partition: on each node, for each partition, an
+   * await for the partition's next offset, answered once an append sent through another node (to
+   * the owner, wherever it is) has made {@code view:books_by_author} consistent there in storage.
+   */
+  private void awaitsOnEveryNodeHearAppendsThroughAnother(Map<Integer, Long> ends) {
+    Vertx clientVertx = Vertx.vertx();
+    try {
+      for (Node node : cluster.nodes()) {
+        HighwaterClient client = HighwaterClient.create(clientVertx, "127.0.0.1", node.httpPort());
+        for (int p = 0; p < ClusterNodes.PARTITIONS; p++) {
+          int partition = p;
+          String ws = load.workspaces().stream().filter(w -> ClusterLoad.partitionOf(w) == partition).findFirst().orElseThrow();
+          long next = ends.getOrDefault(p, 0L) + 1;
+          Future<Consistent> awaited = client.await("bookstore", ws, "view:books_by_author", next, Level.STORAGE, 20_000);
+          Node writer = cluster.node((node.index() + 1) % cluster.nodes().size());
+          JsonObject batch = new JsonObject().put("baseOffset", 0).put("events", new JsonArray().add(new JsonObject()
+              .put("id", "ws-check-" + node.index() + "-" + p)
+              .put("action", new JsonObject().put("reason", "create").put("actor", new JsonArray().add("user").add("ws-check"))
+                  .put("aggregate", new JsonArray().add("book").add("ws-check-" + node.index() + "-" + p))
+                  .put("patch", new JsonObject().put("assoc", new JsonObject().put("author", "WebSocket Checker"))))));
+          HttpResponse<String> r = cluster.post(writer, "/v1/apps/bookstore/ws/" + ws + "/events", batch, Duration.ofSeconds(20));
+          assertThat(r.statusCode()).as("append through node %d to partition %d: %s", writer.index(), p, r.body()).isEqualTo(200);
+          assertThat(new JsonObject(r.body()).getJsonArray("events").getJsonObject(0).getLong("offset"))
+              .as("offset of the append through node %d to partition %d", writer.index(), p).isEqualTo(next);
+          Consistent consistent = awaited.await();
+          assertThat(consistent.storage()).as("await on node %d for partition %d at offset %d: %s", node.index(), p, next, consistent)
+              .isGreaterThanOrEqualTo(next);
+          ends.put(p, next);
+        }
+        client.close().await();
+      }
+    } finally {
+      clientVertx.close().await();
+    }
+  }
+
   @Test
   void a_killed_owner_s_partitions_move_to_the_survivors_and_nothing_acknowledged_is_lost() {
-    cluster = ClusterNodes.create("kill", TestDatabase.fresh());
-    cluster.startNodes(3);
-    load = new ClusterLoad(cluster, ClusterLoad.workspaces("kill", 3), REQUEST_TIMEOUT, EVENT_DEADLINE, 10, seed);
-    load.start(CLIENT_THREADS);
-    ClusterNodes.sleep(4_000 + random.nextInt(4_000));
-
-    ClusterState before = cluster.awaitStable(cluster.running(), Duration.ofSeconds(10));
-    Node victim = mostLoaded(before);
-    Set<Integer> moved = before.ownedBy(victim);
-    String victimId = victim.memberId(before);
+    Scene scene = busiestOwnerUnderLoad("kill");
+    ClusterState before = scene.before();
+    Node victim = scene.victim();
+    Set<Integer> moved = scene.moved();
+    String victimId = scene.victimId();
     log("kill -9 node %d (owns partitions %s) in %s; load so far: %s", victim.index(), moved, before.describe(), load.summary());
     long killedAt = System.nanoTime();
     victim.kill();
@@ -206,16 +246,11 @@ class ClusterIT {
 
   @Test
   void a_gracefully_leaving_node_hands_its_partitions_over_and_nothing_acknowledged_is_lost() {
-    cluster = ClusterNodes.create("leave", TestDatabase.fresh());
-    cluster.startNodes(3);
-    load = new ClusterLoad(cluster, ClusterLoad.workspaces("leave", 3), REQUEST_TIMEOUT, EVENT_DEADLINE, 10, seed);
-    load.start(CLIENT_THREADS);
-    ClusterNodes.sleep(4_000 + random.nextInt(4_000));
-
-    ClusterState before = cluster.awaitStable(cluster.running(), Duration.ofSeconds(10));
-    Node victim = mostLoaded(before);
-    Set<Integer> moved = before.ownedBy(victim);
-    String victimId = victim.memberId(before);
+    Scene scene = busiestOwnerUnderLoad("leave");
+    ClusterState before = scene.before();
+    Node victim = scene.victim();
+    Set<Integer> moved = scene.moved();
+    String victimId = scene.victimId();
     log("SIGTERM node %d (owns partitions %s) in %s; load so far: %s", victim.index(), moved, before.describe(), load.summary());
     long terminatedAt = System.nanoTime();
     // Clients keep sending to the leaving node until its process ends: a drain answers them (200 or 503).
@@ -242,16 +277,11 @@ class ClusterIT {
 
   @Test
   void a_paused_owner_loses_its_partitions_and_cannot_write_after_it_resumes() {
-    cluster = ClusterNodes.create("pause", TestDatabase.fresh());
-    cluster.startNodes(3);
-    load = new ClusterLoad(cluster, ClusterLoad.workspaces("pause", 3), REQUEST_TIMEOUT, EVENT_DEADLINE, 10, seed);
-    load.start(CLIENT_THREADS);
-    ClusterNodes.sleep(4_000 + random.nextInt(3_000));
-
-    ClusterState before = cluster.awaitStable(cluster.running(), Duration.ofSeconds(10));
-    Node victim = mostLoaded(before);
-    Set<Integer> moved = before.ownedBy(victim);
-    String victimId = victim.memberId(before);
+    Scene scene = busiestOwnerUnderLoad("pause");
+    ClusterState before = scene.before();
+    Node victim = scene.victim();
+    Set<Integer> moved = scene.moved();
+    String victimId = scene.victimId();
     log("SIGSTOP node %d (owns partitions %s) in %s; load so far: %s", victim.index(), moved, before.describe(), load.summary());
     long pausedAt = System.nanoTime();
     victim.pause();
@@ -297,6 +327,21 @@ class ClusterIT {
   }
 
   // -----------------------------------------------------------------------------------------------
+
+  /** Where the paused, killed or stopped node's partitions were, and which it was. */
+  private record Scene(ClusterState before, Node victim, Set<Integer> moved, String victimId) {}
+
+  /** Three nodes under load for a few seconds; the node owning the most partitions. */
+  private Scene busiestOwnerUnderLoad(String name) {
+    cluster = ClusterNodes.create(name, TestDatabase.fresh());
+    cluster.startNodes(3);
+    load = new ClusterLoad(cluster, ClusterLoad.workspaces(name, 3), REQUEST_TIMEOUT, EVENT_DEADLINE, 10, seed);
+    load.start(CLIENT_THREADS);
+    ClusterNodes.sleep(4_000 + random.nextInt(4_000));
+    ClusterState before = cluster.awaitStable(cluster.running(), Duration.ofSeconds(10));
+    Node victim = mostLoaded(before);
+    return new Scene(before, victim, before.ownedBy(victim), victim.memberId(before));
+  }
 
   /** When a departed owner's partitions showed new owners: the state that showed it and the seconds it took. */
   private record Failover(ClusterState state, double movedSeconds) {}
