@@ -50,7 +50,6 @@ public final class OwnershipVerticle extends VerticleBase {
   private boolean reconciling;
   private boolean again;
   private boolean stopping;
-  private MessageConsumer<String> deposals;
 
   public OwnershipVerticle(HazelcastInstance hazelcast, Catalog catalog, PartitionHost host, OwnedPartitions owned,
       List<PartitionId> partitions, HighwaterConfig.Cluster config, String httpAddress) {
@@ -71,7 +70,7 @@ public final class OwnershipVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    deposals = vertx.eventBus().localConsumer(Addresses.deposed(), m -> {
+    MessageConsumer<String> deposals = vertx.eventBus().localConsumer(Addresses.deposed(), m -> {
       deposed.add(PartitionId.parse(m.body()));
       reconcile();
     });
@@ -79,7 +78,7 @@ public final class OwnershipVerticle extends VerticleBase {
       leaving.add(m.body());
       reconcile();
     });
-    return leaves.completion().compose(v -> catalog.heartbeat(localId(), httpAddress)).compose(v -> {
+    return Future.all(deposals.completion(), leaves.completion()).compose(v -> catalog.heartbeat(localId(), httpAddress)).compose(v -> {
       heartbeatTimer = vertx.setPeriodic(config.heartbeatIntervalMs(), t -> catalog.heartbeat(localId(), httpAddress)
           .compose(renewed -> catalog.owners())
           .onSuccess(this::checkOwnerships)
@@ -96,7 +95,7 @@ public final class OwnershipVerticle extends VerticleBase {
         }
       });
       reconcile();
-      return deposals.completion();
+      return Future.succeededFuture();
     });
   }
 
