@@ -39,6 +39,8 @@ final class ConsistencyHandler {
         .put("app", app.name())
         .put("partition", partition.partition())
         .put("cpOffset", state.cpOffset())
-        .put("entities", entities);
+        .put("entities", entities)
+        // Beyond the contract: the ownership the watermarks are of; cache ones restart when it grows.
+        .put("epoch", state.epoch());
   }
 }

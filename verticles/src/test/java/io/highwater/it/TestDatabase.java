@@ -40,6 +40,18 @@ public final class TestDatabase {
     return "postgresql://" + userInfo + "@" + uri.getHost() + ":" + uri.getPort() + "/" + name;
   }
 
+  /** Runs one statement on the database of {@code pgUrl}, as an operator would behind the server's back. */
+  public static void execute(String pgUrl, String sql) {
+    URI uri = URI.create(pgUrl);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    String user = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo().split(":")[0];
+    try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql, e);
+    }
+  }
+
   private static String serverUrl() {
     String configured = System.getenv("HIGHWATER_PG_URL");
     if (configured != null && !configured.isBlank()) {
