@@ -139,10 +139,10 @@ final class Flusher<K, V> {
         })
         .onFailure(e -> {
           dirty.addAll(bundle.keySet());
-          if (FencedException.is(e)) {
+          if (e instanceof FencedException fenced) {
             LOG.warn("Flushing {} refused: {}", name, e.getMessage());
             vertx.cancelTimer(timerId);
-            vertx.eventBus().send(Addresses.deposed(), partition);
+            vertx.eventBus().send(Addresses.deposed(), fenced.deposal());
           } else {
             LOG.warn("Flushing {} failed; will retry", name, e);
           }

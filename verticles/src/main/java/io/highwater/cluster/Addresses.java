@@ -45,7 +45,7 @@ public final class Addresses {
     return "highwater.reads." + id.key();
   }
 
-  /** A verticle whose write was refused by the fence tells this node's ownership (local only). */
+  /** A verticle whose write was refused by the fence tells this node's ownership which one ended (local only). */
   public static String deposed() {
     return "highwater.partition.deposed";
   }

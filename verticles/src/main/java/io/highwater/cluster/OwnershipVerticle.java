@@ -12,9 +12,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -40,7 +43,10 @@ public final class OwnershipVerticle extends VerticleBase {
   private final HighwaterConfig.Cluster config;
   private final String httpAddress;
   private final Promise<Void> settled = Promise.promise();
-  private final Set<PartitionId> deposed = new HashSet<>();
+  /** Ownerships a refused write or the heartbeat found ended: partition and epoch. */
+  private final Map<PartitionId, Long> deposed = new HashMap<>();
+  /** Partitions whose verticles are stopping: not taken again until they have stopped. */
+  private final Set<PartitionId> stoppingHere = new HashSet<>();
   /** Members that announced a graceful leave: their partitions are dealt to the others at once. */
   private final Set<String> leaving = new HashSet<>();
   private Context context;
@@ -70,8 +76,8 @@ public final class OwnershipVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    MessageConsumer<String> deposals = vertx.eventBus().localConsumer(Addresses.deposed(), m -> {
-      deposed.add(PartitionId.parse(m.body()));
+    MessageConsumer<JsonObject> deposals = vertx.eventBus().localConsumer(Addresses.deposed(), m -> {
+      deposed.put(PartitionId.parse(m.body().getString("partition")), m.body().getLong("epoch"));
       reconcile();
     });
     MessageConsumer<String> leaves = vertx.eventBus().consumer(Addresses.leaving(), m -> {
@@ -135,7 +141,7 @@ public final class OwnershipVerticle extends VerticleBase {
       Optional<Ownership> mine = owned.get(truth.partition());
       // Epochs only grow: an older one is a snapshot read before this node's own claim committed.
       if (mine.isPresent() && truth.epoch() > mine.get().epoch()) {
-        deposed.add(truth.partition());
+        deposed.put(truth.partition(), mine.get().epoch());
         stale = true;
       }
     }
@@ -172,19 +178,18 @@ public final class OwnershipVerticle extends VerticleBase {
     String localId = localId();
     Set<PartitionId> desired = Assignment.ownedBy(localId, members, partitions);
     List<Future<Void>> steps = new ArrayList<>();
-    for (PartitionId partition : List.copyOf(deposed)) {
-      deposed.remove(partition);
-      if (owned.get(partition).isPresent()) {
-        steps.add(depose(partition));
-      }
-    }
+    // A refusal reported late, for an ownership that has already ended here, changes nothing.
+    deposed.forEach((partition, epoch) -> owned.get(partition)
+        .filter(ownership -> ownership.epoch() == epoch)
+        .ifPresent(ownership -> steps.add(depose(partition))));
+    deposed.clear();
     for (Ownership ownership : owned.all()) {
       if (!desired.contains(ownership.partition())) {
         steps.add(release(ownership.partition()));
       }
     }
     for (PartitionId partition : desired) {
-      if (owned.get(partition).isEmpty()) {
+      if (owned.get(partition).isEmpty() && !stoppingHere.contains(partition)) {
         steps.add(acquire(partition, localId));
       }
     }
@@ -226,7 +231,12 @@ public final class OwnershipVerticle extends VerticleBase {
   /** Drains and flushes under the still valid epoch, then gives the partition up. */
   private Future<Void> release(PartitionId partition) {
     Ownership ownership = owned.get(partition).orElseThrow();
+    stoppingHere.add(partition);
     return host.stop(partition)
+        .eventually(() -> {
+          stoppingHere.remove(partition);
+          return Future.succeededFuture();
+        })
         .otherwise(failure -> {
           LOG.warn("Stopping partition {} failed; releasing it anyway", partition, failure);
           return null;
@@ -246,6 +256,7 @@ public final class OwnershipVerticle extends VerticleBase {
   private Future<Void> depose(PartitionId partition) {
     LOG.warn("Partition {} was claimed by another node; stopping it here", partition);
     owned.remove(partition);
-    return host.stop(partition).otherwise(failure -> null);
+    stoppingHere.add(partition);
+    return host.stop(partition).otherwise(failure -> null).onComplete(stopped -> stoppingHere.remove(partition));
   }
 }

@@ -267,7 +267,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
             stopping = true;
             movedAway(new ArrayList<>(group), "partition " + partition + " has moved to another node; send again");
             movedAway(queue, "partition " + partition + " has moved to another node; send again");
-            vertx.eventBus().send(Addresses.deposed(), partition.key());
+            vertx.eventBus().send(Addresses.deposed(), ((FencedException) failure).deposal());
             return Future.succeededFuture(List.<Outcome>of());
           }
           LOG.warn("Group commit on {} failed; the group is answered unavailable", partition, failure);

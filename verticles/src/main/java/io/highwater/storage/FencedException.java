@@ -3,6 +3,7 @@ package io.highwater.storage;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.PartitionId;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -15,14 +16,26 @@ public final class FencedException extends RuntimeException {
   static final String SQL_STATE = "HW001";
 
   private final PartitionId partition;
+  private final long epoch;
 
-  FencedException(PartitionId partition, String message) {
+  FencedException(PartitionId partition, long epoch, String message) {
     super(message, null, false, false);
     this.partition = partition;
+    this.epoch = epoch;
   }
 
   public PartitionId partition() {
     return partition;
+  }
+
+  /** The epoch the refused write was made under (0: this node did not own the partition at all). */
+  public long epoch() {
+    return epoch;
+  }
+
+  /** What a verticle whose write was refused tells its node: which ownership ended. */
+  public JsonObject deposal() {
+    return new JsonObject().put("partition", partition.key()).put("epoch", epoch);
   }
 
   public static boolean is(Throwable failure) {
@@ -32,7 +45,7 @@ public final class FencedException extends RuntimeException {
   /** The epoch this node writes the partition under, or a failure if it does not own it. */
   static long epoch(OwnedPartitions owned, PartitionId partition) {
     return owned.get(partition)
-        .orElseThrow(() -> new FencedException(partition, "this node does not own partition " + partition))
+        .orElseThrow(() -> new FencedException(partition, 0, "this node does not own partition " + partition))
         .epoch();
   }
 
@@ -46,7 +59,7 @@ public final class FencedException extends RuntimeException {
     }
     return write.apply(epoch).recover(failure -> Future.failedFuture(
         failure instanceof PgException pg && SQL_STATE.equals(pg.getSqlState())
-            ? new FencedException(partition, pg.getErrorMessage())
+            ? new FencedException(partition, epoch, pg.getErrorMessage())
             : failure));
   }
 }
