@@ -74,7 +74,7 @@ public final class Benchmark {
       Ceilings ceilings = ceilings(vertx, loops, pg, "highwater_ceiling_" + suffix, workload, o);
       ServerRun server = serverRun(vertx, loops, pg, "highwater_bench_" + suffix, workload, o);
       Results results = new Results(started, o.command(), machine(), loadAtStart + ", " + loadAverage(), postgres,
-          server.ttcMethod(), o.ttcSampleEvery(), flushIntervalMs(o), ceilings.oneRow(), ceilings.batches(),
+          server.ttcMethod(), o.ttcSampleEvery(), flushIntervalMs(o), o.serverWarmup().toSeconds(), ceilings.oneRow(), ceilings.batches(),
           server.phases(), server.memory());
       return write(results, o.resultsDir(), stamp);
     } finally {
@@ -117,6 +117,11 @@ public final class Benchmark {
       ClosedLoop closed = new ClosedLoop(loops, appender, cpu);
       OpenLoop open = new OpenLoop(vertx, loops, appender, cpu);
 
+      if (!o.serverWarmup().isZero()) {
+        // The server's first minute on 2 cores goes largely to its JIT compilers; measure what follows.
+        Phase warmup = closed.run("server warm-up", o.clients(), 1, Duration.ZERO, o.serverWarmup());
+        log(String.format(Locale.ROOT, "server warm-up (not measured): %,.0f appends/s", warmup.appendsPerSecond()));
+      }
       List<Phase> phases = new ArrayList<>();
       Phase single = logged(phases, closed.run("closed loop, 1 event/append", o.clients(), 1, o.warmup(), o.duration()));
       logged(phases, closed.run("closed loop, " + o.batchSize() + " events/append", o.clients(), o.batchSize(), o.warmup(), o.duration()));

@@ -17,6 +17,7 @@ record Options(
     Path resultsDir,
     Duration duration,
     Duration warmup,
+    Duration serverWarmup,
     int clients,
     int batchSize,
     int workspaces,
@@ -43,6 +44,8 @@ record Options(
         --results-dir PATH           default bench/results
         --duration-seconds S         each measured phase (default 20)
         --warmup-seconds S           before each closed-loop phase and ceiling (default 3)
+        --server-warmup-seconds S    single-event closed loop, not measured, once before the server's phases, so
+                                     that its JIT has compiled the hot paths (default 60)
         --clients N                  concurrent HTTP clients in closed loop, connections in open loop (default 64)
         --batch-size N               events per append in the batch phase (default 10)
         --workspaces N               workspaces appended to, spread over all partitions (default 1000)
@@ -94,6 +97,7 @@ record Options(
         Path.of(f.string("results-dir", "bench/results")),
         f.seconds("duration-seconds", 20),
         f.seconds("warmup-seconds", 3),
+        f.seconds("server-warmup-seconds", 60),
         f.positive("clients", 64),
         f.positive("batch-size", 10),
         f.positive("workspaces", 1000),

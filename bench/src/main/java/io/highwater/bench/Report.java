@@ -19,6 +19,8 @@ final class Report {
         .append(busyMachine(r.loadAverages()) ? " (above the core count: other work competed for the CPU)\n" : "\n");
     md.append("- Database: ").append(r.postgres()).append(", shared by the ceiling and the server\n");
     md.append("- Command: `").append(r.command()).append("`\n");
+    md.append("- Server warm-up: ").append(r.serverWarmupSeconds())
+        .append(" s of single-event closed loop before the first measured phase, not measured\n");
     md.append("- Time to consistency: ").append(r.ttcMethod()).append(", for one acknowledged append in ")
         .append(r.ttcSampleEvery()).append(", from its ack until `view:books_by_author` is consistent at its offset\n\n");
 

@@ -14,6 +14,7 @@ record Results(
     String ttcMethod,
     int ttcSampleEvery,
     long flushIntervalMs,
+    long serverWarmupSeconds,
     Ceiling.Result oneRow,
     Ceiling.Result batches,
     List<Phase> phases,

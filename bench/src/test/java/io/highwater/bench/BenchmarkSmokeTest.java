@@ -31,6 +31,7 @@ class BenchmarkSmokeTest {
         "--results-dir", results.toString(),
         "--duration-seconds", "1",
         "--warmup-seconds", "0.5",
+        "--server-warmup-seconds", "1",
         "--clients", "8",
         "--workspaces", "20",
         "--ceiling-connections", "8",

@@ -59,58 +59,81 @@ public final class EventLog {
   private static final String LAST_OFFSET =
       "SELECT coalesce(max(offs), 0) FROM events WHERE app = $1 AND partition = $2";
 
-  private static final String TOUCHING = """
-      WITH aggs AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id))
-      SELECT e.offs, e.ws, e.body, e.agg_type AS touched_type, e.agg_id AS touched_id
-      FROM aggs a JOIN events e
-        ON e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
-      WHERE e.offs > $6
-      UNION ALL
-      SELECT e.offs, e.ws, e.body, l.agg_type, l.agg_id
-      FROM aggs a
-      JOIN trigger_links l
-        ON l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id
-      JOIN events e
-        ON e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.trigger_type = l.trigger_type AND e.trigger_id = l.trigger_id
-      WHERE e.offs > $6
+  // The lookups by key below join each key to its rows through LATERAL (...) OFFSET 0: the fence keeps
+  // the planner from reordering the join, so every key is one index probe whatever the statistics say.
+  // A plain join, planned while a new table has no statistics yet, scanned the partition's whole log
+  // for every lookup (LookupPlansTest). The IS NOT NULL conditions let the partial indexes be used.
+  static final String TOUCHING = """
+      SELECT t.offs, t.ws, t.body, t.touched_type, t.touched_id
+      FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id)
+      CROSS JOIN LATERAL (
+        SELECT e.offs, e.ws, e.body, e.agg_type AS touched_type, e.agg_id AS touched_id
+        FROM events e
+        WHERE e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
+          AND e.agg_type IS NOT NULL AND e.offs > $6
+        UNION ALL
+        SELECT e.offs, e.ws, e.body, l.agg_type, l.agg_id
+        FROM trigger_links l
+        CROSS JOIN LATERAL (
+          SELECT e.offs, e.ws, e.body FROM events e
+          WHERE e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.trigger_type = l.trigger_type
+            AND e.trigger_id = l.trigger_id AND e.trigger_type IS NOT NULL AND e.offs > $6
+          OFFSET 0) e
+        WHERE l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id
+        OFFSET 0) t
       ORDER BY 1""";
 
-  private static final String LINKS = """
+  static final String LINKS = """
       SELECT l.ws, l.agg_type, l.agg_id, l.trigger_type, l.trigger_id
       FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id)
-      JOIN trigger_links l
-        ON l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id""";
+      CROSS JOIN LATERAL (
+        SELECT l.ws, l.agg_type, l.agg_id, l.trigger_type, l.trigger_id FROM trigger_links l
+        WHERE l.app = $1 AND l.partition = $2 AND l.ws = a.ws AND l.agg_type = a.agg_type AND l.agg_id = a.agg_id
+        OFFSET 0) l""";
 
-  private static final String ACTIONS_BEFORE = """
+  static final String ACTIONS_BEFORE = """
       SELECT e.offs, e.ws, e.body
       FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id)
-      JOIN events e
-        ON e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
-      WHERE e.offs < $6
+      CROSS JOIN LATERAL (
+        SELECT e.offs, e.ws, e.body FROM events e
+        WHERE e.app = $1 AND e.partition = $2 AND e.ws = a.ws AND e.agg_type = a.agg_type AND e.agg_id = a.agg_id
+          AND e.agg_type IS NOT NULL AND e.offs < $6
+        OFFSET 0) e
       ORDER BY e.offs""";
 
-  private static final String LINKED = """
+  static final String LINKED = """
       SELECT l.agg_type, l.agg_id FROM trigger_links l
       WHERE l.app = $1 AND l.partition = $2 AND l.ws = $3 AND l.trigger_type = $4 AND l.trigger_id = $5
       ORDER BY l.agg_type, l.agg_id""";
 
-  private static final String KNOWN_TRIGGERS = """
-      SELECT DISTINCT l.ws, l.trigger_type, l.trigger_id
+  static final String KNOWN_TRIGGERS = """
+      SELECT DISTINCT t.ws, t.trigger_type, t.trigger_id
       FROM unnest($3::text[], $4::text[], $5::text[]) AS t(ws, trigger_type, trigger_id)
-      JOIN trigger_links l ON l.app = $1 AND l.partition = $2 AND l.ws = t.ws
-        AND l.trigger_type = t.trigger_type AND l.trigger_id = t.trigger_id""";
+      CROSS JOIN LATERAL (
+        SELECT 1 FROM trigger_links l
+        WHERE l.app = $1 AND l.partition = $2 AND l.ws = t.ws AND l.trigger_type = t.trigger_type AND l.trigger_id = t.trigger_id
+        LIMIT 1) l""";
 
-  private static final String BY_IDS =
-      "SELECT offs, ws, body FROM events WHERE app = $1 AND partition = $2 AND event_id = ANY($3::text[])";
+  static final String BY_IDS = """
+      SELECT e.offs, e.ws, e.body
+      FROM unnest($3::text[]) AS i(id)
+      CROSS JOIN LATERAL (
+        SELECT e.offs, e.ws, e.body FROM events e
+        WHERE e.app = $1 AND e.partition = $2 AND e.event_id = i.id AND e.event_id IS NOT NULL
+        OFFSET 0) e""";
 
-  private static final String REPLAYS = """
+  static final String REPLAYS = """
       SELECT c.cause, e.offs, e.ws, e.body
       FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS c(ws, trigger_type, trigger_id, cause)
-      JOIN trigger_links l
-        ON l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.trigger_type = c.trigger_type AND l.trigger_id = c.trigger_id
-      JOIN events e
-        ON e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.agg_type = l.agg_type AND e.agg_id = l.agg_id
-      WHERE e.offs < $7
+      CROSS JOIN LATERAL (
+        SELECT l.ws, l.agg_type, l.agg_id FROM trigger_links l
+        WHERE l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.trigger_type = c.trigger_type AND l.trigger_id = c.trigger_id
+        OFFSET 0) l
+      CROSS JOIN LATERAL (
+        SELECT e.offs, e.ws, e.body FROM events e
+        WHERE e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.agg_type = l.agg_type AND e.agg_id = l.agg_id
+          AND e.agg_type IS NOT NULL AND e.offs < $7
+        OFFSET 0) e
       ORDER BY e.offs, c.cause""";
 
   private final Pool pool;

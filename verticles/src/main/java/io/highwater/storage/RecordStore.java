@@ -35,11 +35,14 @@ public final class RecordStore {
       SELECT state, offs, first_offs FROM records
       WHERE app = $1 AND partition = $2 AND ws = $3 AND agg_type = $4 AND agg_id = $5""";
 
-  private static final String GET_MANY = """
+  // One index probe per key whatever the statistics say (see EventLog.TOUCHING).
+  static final String GET_MANY = """
       SELECT r.ws, r.agg_type, r.agg_id, r.state, r.offs, r.first_offs
       FROM unnest($3::text[], $4::text[], $5::text[]) AS a(ws, agg_type, agg_id)
-      JOIN records r
-        ON r.app = $1 AND r.partition = $2 AND r.ws = a.ws AND r.agg_type = a.agg_type AND r.agg_id = a.agg_id""";
+      CROSS JOIN LATERAL (
+        SELECT r.ws, r.agg_type, r.agg_id, r.state, r.offs, r.first_offs FROM records r
+        WHERE r.app = $1 AND r.partition = $2 AND r.ws = a.ws AND r.agg_type = a.agg_type AND r.agg_id = a.agg_id
+        OFFSET 0) r""";
 
   private static final String CHECKPOINT =
       "SELECT offs FROM checkpoints WHERE app = $1 AND partition = $2 AND entity = $3";
