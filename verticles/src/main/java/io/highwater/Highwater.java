@@ -4,11 +4,13 @@ import com.hazelcast.core.HazelcastInstance;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
+import io.highwater.cluster.LocalOnlyCodec;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.OwnershipVerticle;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.cp.AppendRequest;
+import io.highwater.cp.GroupProjected;
 import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;
 import io.highwater.cp.RecordsApplied;
@@ -138,6 +140,7 @@ public final class Highwater {
         new LocalFirstCodec<>("highwater.view.applied", ViewApplied::toJson, ViewApplied::fromJson));
     eventBus.registerDefaultCodec(RecordsApplied.class,
         new LocalFirstCodec<>("highwater.records.applied", RecordsApplied::toJson, RecordsApplied::fromJson));
+    eventBus.registerDefaultCodec(GroupProjected.class, new LocalOnlyCodec<>("highwater.group.projected"));
   }
 
   public int httpPort() {

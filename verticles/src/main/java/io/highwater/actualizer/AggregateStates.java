@@ -13,6 +13,7 @@ import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordState;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -78,6 +79,11 @@ final class AggregateStates {
         });
       });
     });
+  }
+
+  /** Drops what is known of these aggregates: their states are rebuilt from the log when next needed. */
+  void forget(Collection<AggregateKey> aggregates) {
+    aggregates.forEach(states::remove);
   }
 
   private static void addTriggers(StoredEvent event, Set<TriggerKey> triggers) {

@@ -6,6 +6,7 @@ import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
+import io.highwater.cp.GroupProjected;
 import io.highwater.cp.ViewApplied;
 import io.highwater.keys.KeyRing;
 import io.highwater.storage.EventLog;
@@ -18,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,12 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private Promise<Void> idle = promiseDone();
   private boolean failed;
   private boolean swapping;
+  /** Async: the groups the command processor applied that the live track has not projected yet. */
+  private LiveTail tail;
+  /** The processor's offset as last heard; the log is read only while the live track is behind it. */
+  private long cpHeard = Long.MAX_VALUE;
+  /** Something arrived while a catch-up was running: run again when it ends. */
+  private boolean woken;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
       ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing) {
@@ -76,6 +84,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     live = liveTrack(new AggregateStates(config.stateCacheSize(), keyRing));
+    tail = new LiveTail(config.logPageSize());
     // A copy left by a rebuild that did not finish is started over on request, not resumed.
     return store.discard(partition, copyName())
         .compose(v -> checkpoints.checkpoint(partition, entity()))
@@ -107,18 +116,36 @@ public final class ViewActualizerVerticle extends VerticleBase {
         m -> live.changed(m.body().changed(), m.body().offset())).completion();
   }
 
-  /** Async: woken by every move of the processor's offset, never polling. */
+  /**
+   * Async: takes each group the command processor applied on this node as it comes, and is woken by
+   * every move of the processor's offset (a group it missed is read from the log); never polling.
+   */
   private Future<Void> followLog() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition), m -> {
-      if (!swapping && m.body().getLong("cpOffset") > live.position()) {
-        catchUp();
+    Future<Void> groups = vertx.eventBus().<GroupProjected>localConsumer(Addresses.groupProjected(partition), m -> {
+      if (!failed) {
+        tail.add(m.body());
+        heard(m.body().last());
       }
-    }).completion().compose(v -> catchUp());
+    }).completion();
+    Future<Void> watermarks = vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition),
+        m -> heard(m.body().getLong("cpOffset"))).completion();
+    return Future.all(groups, watermarks).compose(v -> catchUp());
   }
 
-  /** Projects every stored event after the live position, page by page, until the end of the log. */
+  private void heard(long cpOffset) {
+    cpHeard = cpHeard == Long.MAX_VALUE ? cpOffset : Math.max(cpHeard, cpOffset);
+    if (!swapping && cpOffset > live.position()) {
+      catchUp();
+    }
+  }
+
+  /** Projects every event after the live position, page by page, until the end of the log. */
   private Future<Void> catchUp() {
-    if (!idle.future().isComplete() || failed || swapping) {
+    if (failed || swapping) {
+      return idle.future();
+    }
+    if (!idle.future().isComplete()) {
+      woken = true;
       return idle.future();
     }
     idle = Promise.promise();
@@ -140,12 +167,33 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   private Future<Void> pages() {
+    woken = false;
     ViewTrack track = live;
-    return track.step().compose(more -> {
-      if (!more || track != live) {
+    return step(track).compose(more -> {
+      if (track != live) {
         return Future.succeededFuture();
       }
+      if (!more) {
+        return woken ? pages() : Future.succeededFuture();
+      }
       return coordinator.commitCacheConsistency(entity(), track.position()).compose(v -> pages());
+    });
+  }
+
+  /** The groups handed over when they follow the position, else the next page of the log while it may hold more. */
+  private Future<Boolean> step(ViewTrack track) {
+    Optional<LiveTail.Run> run = tail.takeAfter(track.position());
+    if (run.isPresent()) {
+      return track.projectLive(run.get().events(), run.get().last()).map(true);
+    }
+    if (track.position() >= cpHeard) {
+      return Future.succeededFuture(false);
+    }
+    return track.step().onSuccess(more -> {
+      if (!more && cpHeard == Long.MAX_VALUE) {
+        // The end of the log: the processor's offset until it is heard of.
+        cpHeard = track.position();
+      }
     });
   }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -108,25 +109,37 @@ final class ViewTrack {
   }
 
   private Future<Void> project(List<StoredEvent> page) {
-    return states.load(log, partition, page).compose(v -> {
-      List<ProjectedEvent> projected = page.stream().flatMap(e -> states.advance(e).stream()).toList();
-      Set<ViewKey> reads = new LinkedHashSet<>();
-      projected.forEach(e -> reads.addAll(applier.reads(e)));
-      return view.current(reads).map(values -> {
-        Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
-        for (ProjectedEvent event : projected) {
-          try {
-            changed.putAll(applier.apply(event, values));
-          } catch (RuntimeException e) {
-            throw new ProjectorFailure(event.stored().offset(), e);
-          }
+    return states.load(log, partition, page).compose(v ->
+        apply(page.stream().flatMap(e -> states.advance(e).stream()).toList(), page.get(page.size() - 1).offset()));
+  }
+
+  /**
+   * Projects events as the command processor handed them over, the states already known: the track
+   * must be at the offset just before them. The states it keeps for reading the log forget the
+   * aggregates these events moved, to rebuild them from the log should it need them again.
+   */
+  Future<Void> projectLive(List<ProjectedEvent> projected, long last) {
+    states.forget(projected.stream().map(ProjectedEvent::aggregate).filter(Objects::nonNull).toList());
+    return apply(projected, last);
+  }
+
+  private Future<Void> apply(List<ProjectedEvent> projected, long last) {
+    Set<ViewKey> reads = new LinkedHashSet<>();
+    projected.forEach(e -> reads.addAll(applier.reads(e)));
+    return view.current(reads).map(values -> {
+      Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
+      for (ProjectedEvent event : projected) {
+        try {
+          changed.putAll(applier.apply(event, values));
+        } catch (RuntimeException e) {
+          throw new ProjectorFailure(event.stored().offset(), e);
         }
-        changed.forEach(view.cache()::put);
-        position = page.get(page.size() - 1).offset();
-        faults.reached("cache-applied", entity, position);
-        flusher.changed(changed.keySet(), position);
-        return null;
-      });
+      }
+      changed.forEach(view.cache()::put);
+      position = last;
+      faults.reached("cache-applied", entity, position);
+      flusher.changed(changed.keySet(), position);
+      return null;
     });
   }
 

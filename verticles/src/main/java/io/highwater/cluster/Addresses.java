@@ -26,6 +26,11 @@ public final class Addresses {
   }
 
   /** The command processor tells a sync view's actualizer which keys it changed (local only). */
+  /** Local: each group the command processor applied, as projectors see it (to the async view actualizers). */
+  public static String groupProjected(PartitionId id) {
+    return "highwater.group.projected." + id.key();
+  }
+
   public static String viewApplied(PartitionId id, String view) {
     return "highwater.view.applied." + view + "." + id.key();
   }

@@ -67,12 +67,13 @@ final class GroupApplier {
 
   /**
    * Folds the events into the records cache (replaying, at each effect, the actions of the
-   * aggregates linked to its trigger) and, when asked, projects them into the sync views' caches;
-   * tells the flushers, and reports the offsets to the coordinator. {@code groupKeys} are the data
+   * aggregates linked to its trigger) and, when live (not recovering), projects them into the sync
+   * views' caches and hands them to the async views; tells the flushers, and reports the offsets to
+   * the coordinator. {@code groupKeys} are the data
    * keys the group used, including those its key-expired effects destroy: the states before such
    * an effect are opened with them, the states after it without.
    */
-  Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases, boolean projectSyncViews,
+  Future<PartitionConsistency> apply(List<StoredEvent> events, Map<AggregateKey, RecordState> bases, boolean projectLive,
       Map<TriggerKey, DataKey> groupKeys) {
     List<StoredEvent> effects = events.stream().filter(e -> !e.event().isAction()).toList();
     List<Future<Map<AggregateKey, RecordState>>> replays = effects.stream().map(e -> log.replay(partition, e)).toList();
@@ -89,7 +90,7 @@ final class GroupApplier {
         })
         .compose(more -> {
           bases.putAll(more);
-          if (!projectSyncViews || syncViews.isEmpty()) {
+          if (!projectLive) {
             return Future.succeededFuture();
           }
           return keyRing.keys(partition, triggersIn(events, bases, replayed)).map(found -> {
@@ -130,11 +131,12 @@ final class GroupApplier {
           Map<String, Long> cacheOffsets = new HashMap<>();
           cacheOffsets.put(PartitionConsistency.RECORDS, last);
           List<Future<Void>> views = new ArrayList<>();
-          if (projectSyncViews) {
+          if (projectLive) {
             for (SyncView view : syncViews) {
               views.add(view.project(projected, eventBus));
               cacheOffsets.put(view.entity(), last);
             }
+            eventBus.publish(Addresses.groupProjected(partition), new GroupProjected(events.get(0).offset(), last, projected), localOnly);
           }
           return Future.all(views).compose(v -> {
             cacheOffsets.keySet().forEach(entity -> faults.reached("cache-applied", entity, last));
