@@ -60,7 +60,9 @@ public final class Highwater {
   public static Future<Highwater> start(HighwaterConfig config) {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
     return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(config.threads().eventLoopCount(Runtime.getRuntime().availableProcessors()))
+            .setEventBusOptions(new EventBusOptions()
             // Other nodes reach this one's event bus where its Hazelcast member is; any free port.
             .setHost(config.cluster().host())
             .setClusterPublicHost(config.cluster().host())
@@ -116,7 +118,7 @@ public final class Highwater {
     ClusterView cluster = new ClusterView(hazelcast, catalog);
     Readiness readiness = new Readiness();
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
         new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned), owned, config.partitions(), config.cluster(),
         HazelcastSetup.advertisedHttp(config));

@@ -45,6 +45,8 @@ public final class ConfigLoader {
     JsonObject out = json.copy();
     override(env, "HIGHWATER_HTTP_HOST", v -> out.getJsonObject("http").put("host", v));
     override(env, "HIGHWATER_HTTP_PORT", v -> out.getJsonObject("http").put("port", Integer.parseInt(v)));
+    override(env, "HIGHWATER_EVENT_LOOPS", v -> out.getJsonObject("threads").put("eventLoops", Integer.parseInt(v)));
+    override(env, "HIGHWATER_HTTP_INSTANCES", v -> out.getJsonObject("threads").put("httpInstances", Integer.parseInt(v)));
     override(env, "HIGHWATER_DATA_DIR", v -> out.put("dataDir", v));
     override(env, "HIGHWATER_PG_URL", v -> out.getJsonObject("postgres").put("url", v));
     override(env, "HIGHWATER_PG_POOL_SIZE", v -> out.getJsonObject("postgres").put("poolSize", Integer.parseInt(v)));

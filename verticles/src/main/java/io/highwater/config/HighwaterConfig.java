@@ -11,6 +11,7 @@ import java.util.Optional;
 /** Everything the server reads from {@code conf/config.json} after environment overrides. */
 public record HighwaterConfig(
     Http http,
+    Threads threads,
     Path dataDir,
     Postgres postgres,
     Cluster cluster,
@@ -31,6 +32,29 @@ public record HighwaterConfig(
   }
 
   public record Http(String host, int port) {}
+
+  /**
+   * Vert.x event loops and HTTP verticle instances; 0 means one per core. Fewer threads than
+   * Vert.x's default of two loops per core: on a small machine shared with PostgreSQL, every extra
+   * loop costs wake-ups and hand-offs between threads (README, Benchmark).
+   */
+  public record Threads(int eventLoops, int httpInstances) {
+
+    public Threads {
+      if (eventLoops < 0 || httpInstances < 0) {
+        throw new IllegalArgumentException("threads: expected counts >= 0 (0: one per core), got eventLoops "
+            + eventLoops + ", httpInstances " + httpInstances);
+      }
+    }
+
+    public int eventLoopCount(int cores) {
+      return eventLoops == 0 ? Math.max(1, cores) : eventLoops;
+    }
+
+    public int httpInstanceCount(int cores) {
+      return httpInstances == 0 ? Math.max(1, cores) : httpInstances;
+    }
+  }
 
   /** {@code url} empty: start the embedded PostgreSQL under the data directory. */
   public record Postgres(Optional<String> url, int poolSize, int embeddedPort) {}
@@ -101,6 +125,7 @@ public record HighwaterConfig(
 
   public static HighwaterConfig fromJson(JsonObject json, Path confDir, FaultHook faults, Keys keys) {
     JsonObject http = json.getJsonObject("http");
+    JsonObject threads = json.getJsonObject("threads");
     JsonObject pg = json.getJsonObject("postgres");
     JsonObject cluster = json.getJsonObject("cluster");
     JsonObject cp = json.getJsonObject("commandProcessor");
@@ -113,6 +138,7 @@ public record HighwaterConfig(
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
     return new HighwaterConfig(
         new Http(http.getString("host"), http.getInteger("port")),
+        new Threads(threads.getInteger("eventLoops"), threads.getInteger("httpInstances")),
         Path.of(json.getString("dataDir")),
         new Postgres(
             Optional.ofNullable(pg.getString("url")).filter(s -> !s.isBlank()),

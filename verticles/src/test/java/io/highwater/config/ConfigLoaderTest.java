@@ -39,12 +39,31 @@ class ConfigLoaderTest {
   }
 
   @Nested
+  class Threads {
+
+    @Test
+    void theEnvironmentSetsTheCounts() {
+      HighwaterConfig config = withEnv(Map.of("HIGHWATER_EVENT_LOOPS", "3", "HIGHWATER_HTTP_INSTANCES", "1"));
+      assertThat(config.threads().eventLoopCount(2)).isEqualTo(3);
+      assertThat(config.threads().httpInstanceCount(2)).isEqualTo(1);
+    }
+
+    @Test
+    void aNegativeCountIsRefusedNamingTheField() {
+      assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_EVENT_LOOPS", "-1")))
+          .hasMessageContaining("threads").hasMessageContaining("eventLoops -1");
+    }
+  }
+
+  @Nested
   class Defaults {
 
     @Test
     void serverSettings() {
       HighwaterConfig config = withEnv(Map.of());
       assertThat(config.http()).isEqualTo(new HighwaterConfig.Http("0.0.0.0", 8080));
+      assertThat(config.threads().eventLoopCount(2)).isEqualTo(2);
+      assertThat(config.threads().httpInstanceCount(4)).isEqualTo(4);
       assertThat(config.dataDir()).isEqualTo(Path.of("data"));
       assertThat(config.postgres().url()).isEmpty();
       assertThat(config.postgres().poolSize()).isEqualTo(8);
