@@ -58,7 +58,7 @@ final class Postgres implements AutoCloseable {
         loader.close();
       }
     };
-    return new Postgres(url, stop, "embedded in " + dataDir.toAbsolutePath().normalize());
+    return new Postgres(url, stop, "embedded in " + dataDir.normalize());
   }
 
   /** The URL of another database on the same server. */
