@@ -33,7 +33,7 @@ final class LiveTail {
     }
   }
 
-  void clear() {
+  private void clear() {
     groups.clear();
     events = 0;
   }
@@ -54,11 +54,6 @@ final class LiveTail {
       last = group.last();
     }
     return run.isEmpty() ? Optional.empty() : Optional.of(new Run(run, last));
-  }
-
-  /** The last offset the tail has heard of; -1 when empty. */
-  long lastHeard() {
-    return groups.isEmpty() ? -1 : groups.peekLast().last();
   }
 
   private GroupProjected poll() {
