@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
-import io.highwater.cluster.LocalOnlyCodec;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.OwnershipVerticle;
 import io.highwater.config.HighwaterConfig;
@@ -142,7 +141,7 @@ public final class Highwater {
         new LocalFirstCodec<>("highwater.view.applied", ViewApplied::toJson, ViewApplied::fromJson));
     eventBus.registerDefaultCodec(RecordsApplied.class,
         new LocalFirstCodec<>("highwater.records.applied", RecordsApplied::toJson, RecordsApplied::fromJson));
-    eventBus.registerDefaultCodec(GroupProjected.class, new LocalOnlyCodec<>("highwater.group.projected"));
+    eventBus.registerDefaultCodec(GroupProjected.class, LocalFirstCodec.localOnly("highwater.group.projected"));
   }
 
   public int httpPort() {

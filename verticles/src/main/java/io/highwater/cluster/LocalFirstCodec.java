@@ -21,6 +21,17 @@ public final class LocalFirstCodec<T> implements MessageCodec<T, T> {
     this.decode = decode;
   }
 
+  /** For a value that never leaves its node: delivered as is, and refused if it were ever sent to another. */
+  public static <T> LocalFirstCodec<T> localOnly(String name) {
+    return new LocalFirstCodec<>(name,
+        value -> {
+          throw new UnsupportedOperationException(name + " is sent within a node only");
+        },
+        json -> {
+          throw new UnsupportedOperationException(name + " is sent within a node only");
+        });
+  }
+
   @Override
   public void encodeToWire(Buffer buffer, T value) {
     Buffer json = encode.apply(value).toBuffer();
