@@ -48,6 +48,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CommandProcessorVerticle.class);
   /** Events read per query while the cache is rebuilt from the log. */
   private static final int RECOVERY_PAGE = 5_000;
+  private static final long RECOVERY_FIRST_DELAY_MS = 50;
+  private static final long RECOVERY_MAX_DELAY_MS = 5_000;
 
   private record Pending(AppendRequest request, Message<AppendRequest> message) {}
 
@@ -193,6 +195,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
 
   /** Plans, writes and applies one group; every batch of it gets exactly one reply. */
   private Future<Void> commit(List<Pending> group) {
+    long first = nextOffset;
     Set<AggregateKey> aggregates = new LinkedHashSet<>();
     Set<String> ids = new LinkedHashSet<>();
     long minBase = Long.MAX_VALUE;
@@ -245,13 +248,12 @@ public final class CommandProcessorVerticle extends VerticleBase {
           return log.append(partition, sealed.events(), created, expired)
               .compose(v -> {
                 nextOffset = plan.nextOffset();
+                faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
                 // Destroyed keys leave memory before any watermark covers the effect; the states
                 // before it are still opened with the group's own copy of them.
                 sealed.expired().forEach(t -> keyRing.forget(partition, t));
                 sealed.created().forEach((trigger, key) -> keyRing.remember(partition, trigger, key));
-                Map<TriggerKey, DataKey> groupKeys = new HashMap<>(keys.result());
-                groupKeys.putAll(sealed.created());
-                return applier.apply(sealed.events(), bases.result(), true, groupKeys);
+                return applier.apply(sealed.events(), bases.result(), true, sealed.used(keys.result()));
               })
               .map(outcomes);
         })
@@ -275,10 +277,30 @@ public final class CommandProcessorVerticle extends VerticleBase {
           group.forEach(p -> p.message().reply(unavailable));
           // Whether a destroyed key's row went with the statement is PostgreSQL's to say now.
           expiring.forEach(t -> keyRing.evict(partition, t));
-          // The statement may have committed before the failure reached us: re-read the log.
-          return catchUp(nextOffset - 1, false).otherwiseEmpty().map(List.<Outcome>of());
+          // The statement may have committed, and any part of the group may be unapplied: take the
+          // log up again from the group's first offset (applying is idempotent by offset).
+          return recoverFrom(first - 1, RECOVERY_FIRST_DELAY_MS).map(List.<Outcome>of());
         })
         .mapEmpty();
+  }
+
+  /**
+   * Catches up from after {@code applied} until it succeeds, waiting longer after each failure. No
+   * new group starts meanwhile (the caller holds {@code committing}), so no watermark is reported
+   * over events that are in the log but not applied. Gives up only when the partition is stopping:
+   * the next owner recovers from the checkpoint.
+   */
+  private Future<Void> recoverFrom(long applied, long delayMs) {
+    return catchUp(applied, false).recover(failure -> {
+      if (stopping) {
+        LOG.warn("Recovery of {} abandoned: the partition is stopping", partition);
+        return Future.succeededFuture();
+      }
+      LOG.warn("Recovery of {} from offset {} failed; retrying in {} ms", partition, applied + 1, delayMs, failure);
+      Promise<Void> retried = Promise.promise();
+      vertx.setTimer(delayMs, t -> recoverFrom(applied, Math.min(delayMs * 2, RECOVERY_MAX_DELAY_MS)).onComplete(retried));
+      return retried.future();
+    });
   }
 
   /** Applies every stored event after {@code applied} to the cache, then takes up after the log's end. */
