@@ -18,10 +18,21 @@ import java.util.Set;
 
 /**
  * A group's accepted events as they are stored: sealed fields encrypted under their trigger's data
- * key (created on first use), and the keys that key-expired effects destroy. Pure: the keys that
- * already exist are given.
+ * key (created on first use), the keys to store, and the keys that key-expired effects destroy. A
+ * key created and destroyed within the group is in {@code shortLived}, never in {@code created}:
+ * it must never reach storage, where one statement's insert and delete would not see each other.
+ * Pure: the keys that already exist are given.
  */
-record SealedGroup(List<StoredEvent> events, Map<TriggerKey, DataKey> created, Set<TriggerKey> expired) {
+record SealedGroup(List<StoredEvent> events, Map<TriggerKey, DataKey> created, Map<TriggerKey, DataKey> shortLived,
+    Set<TriggerKey> expired) {
+
+  /** Every key the group's events were sealed under, including those it destroys. */
+  Map<TriggerKey, DataKey> used(Map<TriggerKey, DataKey> existing) {
+    Map<TriggerKey, DataKey> used = new HashMap<>(existing);
+    used.putAll(shortLived);
+    used.putAll(created);
+    return used;
+  }
 
   /** The encryption-key trigger that seals an action's fields (the parser checked there is one). */
   static TriggerKey sealingTrigger(String ws, Event event) {
@@ -40,6 +51,7 @@ record SealedGroup(List<StoredEvent> events, Map<TriggerKey, DataKey> created, S
   static SealedGroup seal(List<StoredEvent> accepted, Map<TriggerKey, DataKey> existing) {
     Map<TriggerKey, DataKey> keys = new HashMap<>(existing);
     Map<TriggerKey, DataKey> created = new LinkedHashMap<>();
+    Map<TriggerKey, DataKey> shortLived = new LinkedHashMap<>();
     Set<TriggerKey> expired = new LinkedHashSet<>();
     List<StoredEvent> sealed = new ArrayList<>(accepted.size());
     for (StoredEvent stored : accepted) {
@@ -47,6 +59,12 @@ record SealedGroup(List<StoredEvent> events, Map<TriggerKey, DataKey> created, S
       TriggerKey expiring = expiring(stored.ws(), event);
       if (expiring != null) {
         expired.add(expiring);
+        // A later action of the group on the same trigger seals under a fresh key.
+        keys.remove(expiring);
+        DataKey unstored = created.remove(expiring);
+        if (unstored != null) {
+          shortLived.put(expiring, unstored);
+        }
       }
       if (!event.isAction() || event.seal().isEmpty()) {
         sealed.add(stored);
@@ -64,6 +82,6 @@ record SealedGroup(List<StoredEvent> events, Map<TriggerKey, DataKey> created, S
       sealed.add(new StoredEvent(stored.offset(), stored.partition(), stored.ws(),
           new Event(event.id(), event.timestamp(), event.source(), sealedAction, null, event.triggers(), event.seal())));
     }
-    return new SealedGroup(sealed, created, expired);
+    return new SealedGroup(sealed, created, shortLived, expired);
   }
 }

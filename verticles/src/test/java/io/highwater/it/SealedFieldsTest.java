@@ -148,6 +148,25 @@ class SealedFieldsTest {
     assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith(field + ":");
   }
 
+  @Test
+  void a_key_created_and_destroyed_in_one_batch_is_never_stored() throws Exception {
+    JsonObject expire = new JsonObject().put("effect", new JsonObject().put("reason", "key-expired")
+        .put("trigger", new JsonArray().add("encryption-key").add(77)));
+    HttpResponse<Buffer> r = append(TestNode.batch(0, receipt(770, "4111-7777", 5, 77), expire));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    long offset = r.bodyAsJsonObject().getJsonArray("events").getJsonObject(1).getLong("offset");
+    URI uri = URI.create(pgUrl);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", null); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM data_keys WHERE trigger_id = '77'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("rows of the destroyed key").isZero();
+    }
+    JsonObject state = read("/aggregates/receipt/770?consistentAt=" + offset);
+    assertThat(state.getJsonObject("state").containsKey("no")).isFalse();
+    assertThat(state.getJsonArray("expired")).contains("no");
+  }
+
   /** Every row of every table, as text, holds neither card number. */
   private static void assertNoPlaintextStored() throws Exception {
     URI uri = URI.create(pgUrl);
