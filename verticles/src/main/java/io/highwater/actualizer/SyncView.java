@@ -26,6 +26,8 @@ public final class SyncView {
   private final ViewDefinition definition;
   private final CachedView view;
   private final ViewApplier applier;
+  /** The offset its projector threw at, or -1: a failed view is no longer projected nor reported. */
+  private long failedAt = -1;
 
   public SyncView(ViewDefinition definition, CachedView view, KeyRing keyRing) {
     this.definition = definition;
@@ -37,13 +39,32 @@ public final class SyncView {
     return definition.config().entity();
   }
 
-  /** Projects the events, in order, into the view's cache and tells its actualizer what changed. */
+  public boolean failed() {
+    return failedAt >= 0;
+  }
+
+  /**
+   * Projects the events, in order, into the view's cache and tells its actualizer what changed.
+   * If the projector throws, nothing of these events reaches the cache, the view stops for good
+   * at that event, and the future fails with the {@link ProjectorFailure}; a failed view
+   * ignores later events.
+   */
   public Future<Void> project(List<ProjectedEvent> events, EventBus eventBus) {
+    if (failed()) {
+      return Future.succeededFuture();
+    }
     Set<ViewKey> reads = new LinkedHashSet<>();
     events.forEach(e -> reads.addAll(applier.reads(e)));
     return view.current(reads).map(values -> {
       Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
-      events.forEach(e -> changed.putAll(applier.apply(e, values)));
+      for (ProjectedEvent e : events) {
+        try {
+          changed.putAll(applier.apply(e, values));
+        } catch (RuntimeException thrown) {
+          failedAt = e.stored().offset();
+          throw new ProjectorFailure(failedAt, thrown);
+        }
+      }
       changed.forEach(view.cache()::put);
       long last = events.get(events.size() - 1).stored().offset();
       eventBus.send(Addresses.viewApplied(view.partition(), definition.name()), new ViewApplied(last, List.copyOf(changed.keySet())), LOCAL);

@@ -151,13 +151,11 @@ public final class ViewActualizerVerticle extends VerticleBase {
     idle = Promise.promise();
     return pages()
         .recover(e -> {
-          if (e instanceof ViewTrack.ProjectorFailure failure) {
+          if (e instanceof ProjectorFailure failure) {
             failed = true;
             LOG.error("View {} of {} stopped at offset {}: its projector failed; it will not skip the event", view.name(),
-                partition, failure.offset, failure.getCause());
-            return coordinator.commit(Advance.status(entity(), new JsonObject()
-                .put("status", "failed").put("failedAt", failure.offset).put("error", String.valueOf(failure.getCause()))))
-                .mapEmpty();
+                partition, failure.offset(), failure.getCause());
+            return coordinator.commit(Advance.status(entity(), failure.status())).mapEmpty();
           }
           LOG.warn("View {} of {} could not read the log after offset {}; retrying on the next append", view.name(), partition,
               live.position(), e);

@@ -160,14 +160,4 @@ final class ViewTrack {
   void resume() {
     flusher.resume();
   }
-
-  /** A projector threw on the event at {@code offset}; the track stops there. */
-  static final class ProjectorFailure extends RuntimeException {
-    final long offset;
-
-    ProjectorFailure(long offset, RuntimeException cause) {
-      super("projector failed at offset " + offset + ": " + cause, cause);
-      this.offset = offset;
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package io.highwater.cp;
 
 import io.highwater.actualizer.SyncView;
+import io.highwater.actualizer.ProjectorFailure;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the command processor does with events once they are durable: folds them into the records
@@ -40,6 +43,8 @@ import java.util.Set;
  * the coordinator. Used from the command processor's context only.
  */
 final class GroupApplier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupApplier.class);
 
   private final PartitionId partition;
   private final EventLog log;
@@ -133,16 +138,27 @@ final class GroupApplier {
           List<Future<Void>> views = new ArrayList<>();
           if (projectLive) {
             for (SyncView view : syncViews) {
-              views.add(view.project(projected, eventBus));
+              views.add(view.project(projected, eventBus).recover(e -> stopped(view, e)));
               cacheOffsets.put(view.entity(), last);
             }
             eventBus.publish(Addresses.groupProjected(partition), new GroupProjected(events.get(0).offset(), last, projected), localOnly);
           }
           return Future.all(views).compose(v -> {
+            // A failed sync view's watermark stays where its last projected event left it.
+            syncViews.stream().filter(SyncView::failed).forEach(view -> cacheOffsets.remove(view.entity()));
             cacheOffsets.keySet().forEach(entity -> faults.reached("cache-applied", entity, last));
             return coordinator.commit(new Advance(last, cacheOffsets, Map.of()));
           });
         });
+  }
+
+  /** A sync view whose projector threw stops alone, visibly; the group and the other views go on. */
+  private Future<Void> stopped(SyncView view, Throwable failure) {
+    if (!(failure instanceof ProjectorFailure thrown)) {
+      return Future.failedFuture(failure);
+    }
+    LOG.error("Sync view {} of {} stopped: its projector failed; it will not skip the event", view.entity(), partition, thrown.getCause());
+    return coordinator.commit(Advance.status(view.entity(), thrown.status())).mapEmpty();
   }
 
   /** An action as projectors see it: the states with their sealed values opened by the keys given. */

@@ -33,6 +33,8 @@ class ViewFailureAndRebuildTest {
     Path conf = TestNode.confWithApp(dir, "faulty", new JsonObject().put("partitions", 1).put("views", new JsonObject()
         .put("fragile", new JsonObject().put("projector", "failing").put("mode", "async")
             .put("options", new JsonObject().put("field", "poison")))
+        .put("fragile_sync", new JsonObject().put("projector", "failing").put("mode", "sync")
+            .put("options", new JsonObject().put("field", "venom")))
         .put("by_author", new JsonObject().put("projector", "index").put("mode", "async")
             .put("options", new JsonObject().put("type", "book").put("field", "author")))));
     node = TestNode.start(Files.createDirectories(dir.resolve("data")), TestDatabase.fresh(),
@@ -71,6 +73,26 @@ class ViewFailureAndRebuildTest {
     assertThat(fragile.getLong("cache")).isLessThan(poisoned);
 
     HttpResponse<Buffer> timeout = node.get("/v1/apps/faulty/ws/f/views/fragile/seen?consistentAt=" + after + "&timeoutMs=200");
+    assertThat(timeout.statusCode()).isEqualTo(504);
+  }
+
+  @Test
+  void a_failing_sync_projector_stops_only_its_view_and_the_append_succeeds() {
+    long before = append("s", action("a", "book", "fine", new JsonObject().put("author", "A")));
+    long poisoned = append("s", action("a", "book", "toxic", new JsonObject().put("author", "B").put("venom", true)));
+    long after = append("s", action("a", "book", "fine2", new JsonObject().put("author", "A")));
+    assertThat(after).isEqualTo(poisoned + 1);
+
+    HttpResponse<Buffer> record = node.get("/v1/apps/faulty/ws/s/aggregates/book/toxic?consistentAt=" + poisoned);
+    assertThat(record.statusCode()).as(record.bodyAsString()).isEqualTo(200);
+
+    JsonObject fragile = consistency().getJsonObject("entities").getJsonObject("view:fragile_sync");
+    assertThat(fragile.getString("status")).isEqualTo("failed");
+    assertThat(fragile.getLong("failedAt")).isEqualTo(poisoned);
+    assertThat(fragile.getString("error")).contains("poisoned aggregate");
+    assertThat(fragile.getLong("cache")).as("no watermark over the event it failed at").isBetween(before, poisoned - 1);
+
+    HttpResponse<Buffer> timeout = node.get("/v1/apps/faulty/ws/s/views/fragile_sync/x?consistentAt=" + after + "&timeoutMs=200");
     assertThat(timeout.statusCode()).isEqualTo(504);
   }
 
