@@ -4,11 +4,8 @@ import io.highwater.event.AggregateKey;
 import io.highwater.event.Batch;
 import io.highwater.event.Event;
 import io.highwater.event.StoredEvent;
-import io.highwater.keys.TriggerKey;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Decides, in arrival order, what becomes of each batch of a group that will be committed in one
@@ -37,10 +34,7 @@ final class GroupPlan {
     if (batch.baseOffset() > nextOffset - 1) {
       return new Outcome.InvalidOffset(nextOffset);
     }
-    Outcome unknown = unknownTrigger(ws, batch);
-    if (unknown != null) {
-      return unknown;
-    }
+    // An effect whose trigger no action is linked to (yet) is stored like any other and replays nothing.
     List<StoredEvent> stored = new ArrayList<>();
     long offset = nextOffset;
     for (Event event : batch.events()) {
@@ -73,24 +67,6 @@ final class GroupPlan {
 
   long nextOffset() {
     return nextOffset;
-  }
-
-  /** An effect must fire a trigger that an action (stored, or earlier in the group or batch) is linked to. */
-  private Outcome unknownTrigger(String ws, Batch batch) {
-    Set<TriggerKey> linkedHere = new HashSet<>();
-    for (int i = 0; i < batch.events().size(); i++) {
-      Event event = batch.events().get(i);
-      if (event.isAction()) {
-        event.triggers().forEach(t -> linkedHere.add(new TriggerKey(ws, t)));
-      } else {
-        TriggerKey trigger = new TriggerKey(ws, event.effect().trigger());
-        if (!linkedHere.contains(trigger) && !history.isKnown(trigger)) {
-          return new Outcome.Rejected("events[" + i + "].effect.trigger",
-              "unknown trigger " + trigger.trigger() + ": no action in workspace '" + ws + "' is linked to it");
-        }
-      }
-    }
-    return null;
   }
 
   /** A repeat when every event carries a stored id; a rejection when only some do. */

@@ -1,5 +1,6 @@
 package io.highwater.event;
 
+import io.highwater.keys.Sealing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -59,6 +60,8 @@ public final class BatchParser {
     if (body == null) {
       throw new InvalidInputException("body", "expected a JSON object");
     }
+    // Text and number rules hold everywhere, so they are checked once over the whole body.
+    JsonText.check("", body);
     onlyKeys(body, BODY_KEYS, "");
     Object base = body.getValue("baseOffset");
     long baseOffset = base == null ? 0 : offset("baseOffset", base, 0);
@@ -187,6 +190,15 @@ public final class BatchParser {
     Object assocValue = json.getValue("assoc");
     // A copy, so that the parsed patch is not shared with (and mutable through) the request body.
     JsonObject assoc = assocValue == null ? new JsonObject() : object(path + ".assoc", assocValue).copy();
+    // The server keeps sealed values inline under that key, so a client value holding it could be
+    // taken for ciphertext: it is refused rather than stored.
+    for (String key : assoc.fieldNames()) {
+      String forged = JsonText.findKey(path + ".assoc." + key, assoc.getValue(key), Sealing.MARK);
+      if (forged != null) {
+        throw new InvalidInputException(forged,
+            "an object with the key '" + Sealing.MARK + "' is reserved for the server's sealed values; use seal to seal a value");
+      }
+    }
     List<String> dissoc = new ArrayList<>();
     Object dissocValue = json.getValue("dissoc");
     if (dissocValue != null) {

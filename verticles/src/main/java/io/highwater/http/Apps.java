@@ -18,11 +18,13 @@ final class Apps {
   }
 
   AppConfig app(RoutingContext ctx) {
+    Params.text(ctx);
     String name = ctx.pathParam("app");
     return config.app(name).orElseThrow(() -> ApiError.notFound("unknown app '" + name + "'"));
   }
 
   String ws(RoutingContext ctx) {
+    Params.text(ctx);
     try {
       return BatchParser.workspace("ws", ctx.pathParam("ws"));
     } catch (InvalidInputException e) {

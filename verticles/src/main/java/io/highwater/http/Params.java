@@ -1,13 +1,35 @@
 package io.highwater.http;
 
 import io.highwater.coordinator.Level;
+import io.highwater.event.JsonText;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** Query parameters of the read calls, each checked against the contract. */
 final class Params {
 
   private Params() {}
+
+  /**
+   * Every path and query parameter is Unicode text: {@code %00} or an unpaired surrogate is 400
+   * naming the parameter, before anything is looked up with it.
+   */
+  static void text(RoutingContext ctx) {
+    ctx.pathParams().forEach((name, value) -> check(name, value));
+    for (Map.Entry<String, String> e : ctx.queryParams()) {
+      check(e.getKey(), e.getValue());
+      check(e.getKey(), e.getKey());
+    }
+  }
+
+  private static void check(String name, String value) {
+    String problem = JsonText.problem(value);
+    if (problem != null) {
+      String field = JsonText.problem(name) == null ? name : "query";
+      throw ApiError.badRequest(field, problem);
+    }
+  }
 
   /** An integer parameter {@code >= min}, if present. */
   static OptionalLong optionalLong(RoutingContext ctx, String name, long min) {

@@ -7,6 +7,7 @@ import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Level;
 import io.highwater.event.BatchParser;
 import io.highwater.event.InvalidInputException;
+import io.highwater.event.JsonText;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -123,6 +124,10 @@ final class WebSocketRequestParser {
     Object raw = json.getValue(field);
     if (!(raw instanceof String s)) {
       throw new WebSocketRequestException(id, field + ": " + (raw == null ? "required" : "expected a string, got " + Json.encode(raw)));
+    }
+    String problem = JsonText.problem(s);
+    if (problem != null) {
+      throw new WebSocketRequestException(id, field + ": " + problem);
     }
     return s;
   }

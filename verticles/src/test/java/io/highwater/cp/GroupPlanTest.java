@@ -118,7 +118,7 @@ class GroupPlanTest {
 
   /**
    * A history in which the triggers these tests' effects fire are known (some stored action links
-   * them); an effect on an unknown trigger is rejected, which a test of its own checks.
+   * them); an effect on a trigger no action links is stored all the same, which a test of its own checks.
    */
   private static History history() {
     History history = new History();
@@ -131,14 +131,13 @@ class GroupPlanTest {
   }
 
   @Test
-  void anEffectOnATriggerNoActionLinksIsRejected() {
+  void anEffectOnATriggerNoActionLinksIsStoredAndReplaysNothing() {
     Event effect = new Event(null, Instant.EPOCH, "keystore", null,
         new Effect("key-expired", new Trigger("encryption-key", "404")), List.of(), List.of());
     GroupPlan plan = new GroupPlan(PARTITION, 1, history());
     Outcome outcome = plan.add(WS, new Batch(0, java.util.Set.of(), false, List.of(effect)));
-    assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
-    assertThat(((Outcome.Rejected) outcome).field()).isEqualTo("events[0].effect.trigger");
-    assertThat(plan.accepted()).isEmpty();
+    assertThat(appended(outcome).events()).containsExactly(new StoredEvent(1, PARTITION, WS, effect));
+    assertThat(plan.accepted()).containsExactly(new StoredEvent(1, PARTITION, WS, effect));
   }
 
   /**

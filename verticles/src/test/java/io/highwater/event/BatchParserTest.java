@@ -720,4 +720,66 @@ class BatchParserTest {
           .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo(field));
     }
   }
+
+  @Nested
+  class HostileInput {
+
+    private static String withAssoc(String assoc) {
+      return actionWith("{\"reason\": \"r\", \"actor\": [\"user\", \"u\"], \"aggregate\": [\"book\", \"b1\"],"
+          + " \"patch\": {\"assoc\": " + assoc + "}}");
+    }
+
+    @Test
+    void aNulInAnyStringIsRefusedNamingItsPath() {
+      assertInvalidEvent(actionWith("{\"reason\": \"a\\u0000b\", \"actor\": [\"user\", \"u\"],"
+          + " \"aggregate\": [\"book\", \"b1\"], \"patch\": {}}"), "events[0].action.reason");
+      assertInvalidEvent(actionWith("{\"reason\": \"r\", \"actor\": [\"user\", \"u\\u0000\"],"
+          + " \"aggregate\": [\"book\", \"b1\"], \"patch\": {}}"), "events[0].action.actor[1]");
+      assertInvalidEvent(withAssoc("{\"title\": {\"deep\": [1, \"x\\u0000\"]}}"),
+          "events[0].action.patch.assoc.title.deep[1]");
+      assertInvalidEvent(action("\"source\": \"s\\u0000\""), "events[0].source");
+      assertInvalidEvent(action("\"id\": \"\\u0000\""), "events[0].id");
+      assertInvalidEvent(effect("\"id\": \"e\", \"source\": \"k\\u0000\""), "events[0].source");
+    }
+
+    @Test
+    void anUnpairedSurrogateIsRefusedButAPairIsText() {
+      assertInvalidEvent(withAssoc("{\"title\": \"\\ud800\"}"), "events[0].action.patch.assoc.title");
+      assertInvalidEvent(withAssoc("{\"title\": \"x\\udc00y\"}"), "events[0].action.patch.assoc.title");
+      assertInvalidEvent(action("\"timestamp\": \"2026-01-01T00:00:00Z\\ud83d\""), "events[0].timestamp");
+      Event ok = parseOne(withAssoc("{\"title\": \"\\ud83d\\ude00\"}"));
+      assertThat(ok.action().patch().assoc().getString("title")).isEqualTo("\uD83D\uDE00");
+    }
+
+    @Test
+    void aBadKeyIsRefusedNamingItsObject() {
+      assertInvalidEvent(withAssoc("{\"ti\\u0000tle\": \"T\"}"), "events[0].action.patch.assoc");
+      assertInvalidEvent(withAssoc("{\"t\": {\"\\udfff\": 1}}"), "events[0].action.patch.assoc.t");
+    }
+
+    @Test
+    void dissocAndSealEntriesAreText() {
+      assertInvalidEvent(actionWith("{\"reason\": \"r\", \"actor\": [\"user\", \"u\"], \"aggregate\": [\"book\", \"b1\"],"
+          + " \"patch\": {\"dissoc\": [\"a\\u0000\"]}}"), "events[0].action.patch.dissoc[0]");
+      assertInvalidEvent(action("\"seal\": [\"\\ud800\"]"), "events[0].seal[0]");
+    }
+
+    @Test
+    void aNumberBeyondDoubleRangeIsRefusedNamingItsPath() {
+      Object decoded = new JsonObject("{\"n\": 1e400}").getValue("n");
+      assertThat(decoded).isInstanceOf(Number.class);
+      assertInvalidEvent(withAssoc("{\"n\": 1e400}"), "events[0].action.patch.assoc.n");
+      assertInvalidEvent(withAssoc("{\"n\": [0, {\"m\": -1e400}]}"), "events[0].action.patch.assoc.n[1].m");
+      assertThat(parseOne(withAssoc("{\"n\": 1.5e300}")).action().patch().assoc().getValue("n")).isEqualTo(1.5e300);
+    }
+
+    @Test
+    void aValueShapedLikeTheServersSealedEnvelopeIsRefused() {
+      assertInvalidEvent(withAssoc("{\"x\": {\"$sealed\": {}}}"), "events[0].action.patch.assoc.x");
+      assertInvalidEvent(withAssoc("{\"x\": {\"a\": [{\"$sealed\": {\"trigger\": [\"encryption-key\", \"1\"], \"data\": \"AA\"}}]}}"),
+          "events[0].action.patch.assoc.x.a[0]");
+      // The mark as a plain string, or as an ordinary key's name elsewhere, is just text.
+      assertThat(parseOne(withAssoc("{\"x\": \"$sealed\"}")).action().patch().assoc().getString("x")).isEqualTo("$sealed");
+    }
+  }
 }

@@ -131,15 +131,18 @@ class SealedFieldsTest {
   }
 
   @Test
-  void bad_seals_and_unknown_triggers_are_bad_requests() {
+  void bad_seals_are_bad_requests_and_an_unlinked_effect_is_stored() {
     JsonObject noKeyTrigger = receipt(9, "x", 1, 9);
     noKeyTrigger.put("triggers", new JsonArray().add(new JsonArray().add("shelf").add(1)));
     assertBadRequest(noKeyTrigger, "events[0].seal");
     JsonObject notInAssoc = receipt(9, "x", 1, 9).put("seal", new JsonArray().add("missing"));
     assertBadRequest(notInAssoc, "events[0].seal[0]");
-    JsonObject unknown = new JsonObject().put("effect", new JsonObject().put("reason", "key-expired")
+    // An effect whose trigger no action is linked to (yet) is stored like any other and replays nothing.
+    JsonObject unlinked = new JsonObject().put("effect", new JsonObject().put("reason", "key-expired")
         .put("trigger", new JsonArray().add("encryption-key").add(404)));
-    assertBadRequest(unknown, "events[0].effect.trigger");
+    HttpResponse<Buffer> r = node.post("/v1/apps/shop/ws/unlinked/events",
+        new JsonObject().put("baseOffset", 0).put("events", new JsonArray().add(unlinked)));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
   }
 
   private static void assertBadRequest(JsonObject event, String field) {

@@ -1,0 +1,98 @@
+package io.highwater.it;
+
+import static io.highwater.it.TestNode.action;
+import static io.highwater.it.TestNode.batch;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Input that is not Unicode text, numbers that are not finite, forged envelopes: 400, nothing stored. */
+class HostileInputTest {
+
+  @TempDir
+  static Path dataDir;
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(dataDir, 20);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static long lastOffset(String ws) {
+    return node.consistency(ws).getLong("cpOffset");
+  }
+
+  private static String message(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject().getJsonObject("error").getString("message");
+  }
+
+  private static HttpResponse<Buffer> appendRaw(String ws, String assoc) {
+    String body = "{\"events\": [{\"action\": {\"reason\": \"update\", \"actor\": [\"user\", \"alice\"],"
+        + " \"aggregate\": [\"book\", \"a\"], \"patch\": {\"assoc\": " + assoc + "}}}]}";
+    return node.postRaw("/v1/apps/bookstore/ws/" + ws + "/events", Buffer.buffer(body));
+  }
+
+  @Test
+  void bad_text_and_numbers_in_an_append_are_400_naming_the_field_and_store_nothing() {
+    String ws = "hostile-append";
+    assertThat(node.append(ws, batch(0, action("alice", "book", "a", new JsonObject().put("title", "T")))).statusCode())
+        .isEqualTo(200);
+    long before = lastOffset(ws);
+
+    HttpResponse<Buffer> nul = appendRaw(ws, "{\"title\": \"x\\u0000\"}");
+    assertThat(nul.statusCode()).isEqualTo(400);
+    assertThat(message(nul)).startsWith("events[0].action.patch.assoc.title");
+
+    HttpResponse<Buffer> surrogate = appendRaw(ws, "{\"title\": {\"deep\": [\"\\ud800\"]}}");
+    assertThat(surrogate.statusCode()).isEqualTo(400);
+    assertThat(message(surrogate)).startsWith("events[0].action.patch.assoc.title.deep[0]");
+
+    HttpResponse<Buffer> huge = appendRaw(ws, "{\"n\": 1e400}");
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(message(huge)).startsWith("events[0].action.patch.assoc.n");
+
+    HttpResponse<Buffer> forged = appendRaw(ws, "{\"x\": {\"$sealed\": {}}}");
+    assertThat(forged.statusCode()).isEqualTo(400);
+    assertThat(message(forged)).startsWith("events[0].action.patch.assoc.x");
+
+    assertThat(lastOffset(ws)).isEqualTo(before);
+    HttpResponse<Buffer> record = node.get("/v1/apps/bookstore/ws/" + ws + "/aggregates/book/a");
+    assertThat(record.statusCode()).isEqualTo(200);
+    assertThat(node.stream("/v1/apps/bookstore/ws/" + ws + "/events")).hasSize(1);
+  }
+
+  @Test
+  void bad_text_in_read_parameters_is_400_naming_the_parameter() {
+    String ws = "hostile-reads";
+    HttpResponse<Buffer> id = node.get("/v1/apps/bookstore/ws/" + ws + "/aggregates/book/a%00");
+    assertThat(id.statusCode()).isEqualTo(400);
+    assertThat(message(id)).startsWith("id");
+
+    HttpResponse<Buffer> filter = node.get("/v1/apps/bookstore/ws/" + ws + "/events?aggregate=book/a%00");
+    assertThat(filter.statusCode()).isEqualTo(400);
+    assertThat(message(filter)).startsWith("aggregate");
+  }
+
+  @Test
+  void an_effect_on_a_trigger_no_action_links_is_stored() {
+    String ws = "hostile-effect";
+    JsonObject effect = new JsonObject().put("source", "keystore").put("effect", new JsonObject()
+        .put("reason", "key-expired").put("trigger", new JsonArray().add("encryption-key").add("nobody")));
+    HttpResponse<Buffer> r = node.append(ws, batch(0, effect));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(node.stream("/v1/apps/bookstore/ws/" + ws + "/events")).hasSize(1);
+  }
+}
