@@ -56,7 +56,7 @@ public final class EventLog {
       )
       SELECT highwater_fence($1, $2, $24)""";
 
-  private static final String LAST_OFFSET =
+  static final String LAST_OFFSET =
       "SELECT coalesce(max(offs), 0) FROM events WHERE app = $1 AND partition = $2";
 
   // The lookups by key below join each key to its rows through LATERAL (...) OFFSET 0: the fence keeps

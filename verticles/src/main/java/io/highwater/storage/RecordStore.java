@@ -18,7 +18,7 @@ public final class RecordStore {
   // Rows and checkpoint in one statement: atomic, so a crash never leaves one without the other;
   // fenced by the writer's epoch.
   // A row is only ever replaced by a newer one, which makes a repeated flush harmless.
-  private static final String FLUSH = """
+  static final String FLUSH = """
       WITH r AS (
         INSERT INTO records (app, partition, ws, agg_type, agg_id, state, offs, first_offs)
         SELECT $1, $2, t.ws, t.agg_type, t.agg_id, t.state::jsonb, t.offs, t.first_offs

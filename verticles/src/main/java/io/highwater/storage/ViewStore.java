@@ -13,7 +13,7 @@ import java.util.Map;
 /** View rows in PostgreSQL: flushed in bundles with the view's checkpoint, read by key; writes fenced by epoch. */
 public final class ViewStore {
 
-  private static final String FLUSH = """
+  static final String FLUSH = """
       WITH r AS (
         INSERT INTO view_rows (app, partition, view, ws, key, value, offs)
         SELECT $1, $2, $3, t.ws, t.key, t.value::jsonb, t.offs
