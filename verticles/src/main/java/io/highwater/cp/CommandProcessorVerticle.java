@@ -200,7 +200,6 @@ public final class CommandProcessorVerticle extends VerticleBase {
     Set<String> ids = new LinkedHashSet<>();
     long minBase = Long.MAX_VALUE;
     boolean effects = false;
-    Set<TriggerKey> fired = new LinkedHashSet<>();
     Set<TriggerKey> keyed = new LinkedHashSet<>();
     Set<TriggerKey> expiring = new LinkedHashSet<>();
     for (Pending p : group) {
@@ -214,7 +213,6 @@ public final class CommandProcessorVerticle extends VerticleBase {
           }
         } else {
           effects = true;
-          fired.add(new TriggerKey(ws, e.effect().trigger()));
           Optional.ofNullable(SealedGroup.expiring(ws, e)).ifPresent(t -> {
             keyed.add(t);
             expiring.add(t);
@@ -225,16 +223,14 @@ public final class CommandProcessorVerticle extends VerticleBase {
     }
     Future<List<EventLog.Touch>> touches = log.touching(partition, aggregates, minBase);
     Future<List<EventLog.Link>> links = effects ? log.links(partition, aggregates) : Future.succeededFuture(List.of());
-    Future<List<TriggerKey>> known = log.knownTriggers(partition, fired);
     Future<List<StoredEvent>> repeats = log.byIds(partition, ids);
     Future<Map<AggregateKey, RecordState>> bases = applier.bases(aggregates);
     Future<Map<TriggerKey, DataKey>> keys = keyRing.keys(partition, keyed);
-    return Future.all(List.of(touches, links, known, repeats, bases, keys))
+    return Future.all(List.of(touches, links, repeats, bases, keys))
         .compose(found -> {
           History history = new History();
           touches.result().forEach(t -> history.addStoredTouch(t.aggregate(), t.event()));
           links.result().forEach(l -> history.link(l.aggregate(), l.trigger()));
-          known.result().forEach(history::addKnownTrigger);
           repeats.result().forEach(history::addStoredId);
           GroupPlan plan = new GroupPlan(partition.partition(), nextOffset, history);
           List<Outcome> outcomes = group.stream().map(p -> plan.add(p.request().ws(), p.request().batch())).toList();

@@ -23,7 +23,6 @@ final class History {
   private final Map<TriggerKey, List<StoredEvent>> effects = new HashMap<>();
   private final Map<AggregateKey, Set<Trigger>> links = new HashMap<>();
   private final Map<String, StoredEvent> byId = new HashMap<>();
-  private final Set<TriggerKey> known = new HashSet<>();
 
   /** A stored action on {@code aggregate}, or a stored effect whose trigger is linked to it. */
   void addStoredTouch(AggregateKey aggregate, StoredEvent event) {
@@ -38,18 +37,9 @@ final class History {
 
   void link(AggregateKey aggregate, Trigger trigger) {
     links.computeIfAbsent(aggregate, k -> new HashSet<>()).add(trigger);
-    known.add(new TriggerKey(aggregate.ws(), trigger));
   }
 
-  /** A trigger some stored action is linked to. */
-  void addKnownTrigger(TriggerKey trigger) {
-    known.add(trigger);
-  }
 
-  /** Whether some action (stored, or accepted in this group) is linked to the trigger. */
-  boolean isKnown(TriggerKey trigger) {
-    return known.contains(trigger);
-  }
 
   void addStoredId(StoredEvent event) {
     byId.put(event.event().id(), event);

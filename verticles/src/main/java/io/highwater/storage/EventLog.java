@@ -106,14 +106,6 @@ public final class EventLog {
       WHERE l.app = $1 AND l.partition = $2 AND l.ws = $3 AND l.trigger_type = $4 AND l.trigger_id = $5
       ORDER BY l.agg_type, l.agg_id""";
 
-  static final String KNOWN_TRIGGERS = """
-      SELECT DISTINCT t.ws, t.trigger_type, t.trigger_id
-      FROM unnest($3::text[], $4::text[], $5::text[]) AS t(ws, trigger_type, trigger_id)
-      CROSS JOIN LATERAL (
-        SELECT 1 FROM trigger_links l
-        WHERE l.app = $1 AND l.partition = $2 AND l.ws = t.ws AND l.trigger_type = t.trigger_type AND l.trigger_id = t.trigger_id
-        LIMIT 1) l""";
-
   static final String BY_IDS = """
       SELECT e.offs, e.ws, e.body
       FROM unnest($3::text[]) AS i(id)
@@ -272,22 +264,6 @@ public final class EventLog {
             return states;
           });
         });
-  }
-
-  /** Which of these triggers some stored action is linked to. */
-  public Future<List<TriggerKey>> knownTriggers(PartitionId partition, Collection<TriggerKey> triggers) {
-    if (triggers.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    Tuple params = Tuple.of(partition.app(), partition.partition(),
-        triggers.stream().map(TriggerKey::ws).toArray(String[]::new),
-        triggers.stream().map(t -> t.trigger().type()).toArray(String[]::new),
-        triggers.stream().map(t -> t.trigger().id()).toArray(String[]::new));
-    return pool.preparedQuery(KNOWN_TRIGGERS).execute(params).map(rows -> {
-      List<TriggerKey> known = new ArrayList<>();
-      rows.forEach(r -> known.add(new TriggerKey(r.getString(0), new Trigger(r.getString(1), r.getString(2)))));
-      return known;
-    });
   }
 
   /** The stored trigger links of the aggregates. */

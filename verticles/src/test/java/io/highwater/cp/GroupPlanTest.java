@@ -116,18 +116,8 @@ class GroupPlanTest {
     return (Outcome.Conflicted) outcome;
   }
 
-  /**
-   * A history in which the triggers these tests' effects fire are known (some stored action links
-   * them); an effect on a trigger no action links is stored all the same, which a test of its own checks.
-   */
   private static History history() {
-    History history = new History();
-    for (String ws : List.of(WS, OTHER_WS)) {
-      for (String id : List.of("1", "2")) {
-        history.addKnownTrigger(new TriggerKey(ws, new Trigger("encryption-key", id)));
-      }
-    }
-    return history;
+    return new History();
   }
 
   @Test

@@ -49,8 +49,6 @@ class LookupPlansTest {
     // Each aggregate: its actions, and its links (then the effects of each trigger linked).
     assertProbes(EventLog.TOUCHING, Tuple.of("bookstore", 0, WS, BOOKS, IDS, 0L), 2);
     assertProbes(EventLog.LINKS, Tuple.of("bookstore", 0, WS, BOOKS, IDS));
-    assertProbes(EventLog.KNOWN_TRIGGERS, Tuple.of("bookstore", 0, new String[] {"ws-1", "ws-2", "ws-3"}, new String[] {"order", "order", "order"},
-        new String[] {"o10", "o-absent", "o-absent-too"}));
     assertProbes(EventLog.BY_IDS, Tuple.of("bookstore", 0, new String[] {"id-7", "id-absent", "id-absent-too"}));
   }
 
@@ -105,7 +103,6 @@ class LookupPlansTest {
     String[] triggerIds = {"o10", "o-absent", "o-absent-too"};
     generic(soft, db, state, "TOUCHING", EventLog.TOUCHING, 2, "bookstore", 0, WS, BOOKS, IDS, 0L);
     generic(soft, db, state, "LINKS", EventLog.LINKS, 1, "bookstore", 0, WS, BOOKS, IDS);
-    generic(soft, db, state, "KNOWN_TRIGGERS", EventLog.KNOWN_TRIGGERS, 1, "bookstore", 0, triggerWs, orders, triggerIds);
     generic(soft, db, state, "BY_IDS", EventLog.BY_IDS, 1, "bookstore", 0, new String[] {"id-7", "id-absent", "id-absent-too"});
     generic(soft, db, state, "ACTIONS_BEFORE", EventLog.ACTIONS_BEFORE, 1, "bookstore", 0, WS, BOOKS, IDS, Long.MAX_VALUE);
     generic(soft, db, state, "LINKED", EventLog.LINKED, 1, "bookstore", 0, "ws-1", "order", "o10");
