@@ -13,50 +13,51 @@ final class Appender {
   private static final long REQUEST_TIMEOUT_MS = 60_000;
 
   private final WebClient client;
-  private final Workload workload;
   private final ConsistencyProbe probe;
   private final int sampleEvery;
 
   /** client: with the server as its default host and port. */
-  Appender(WebClient client, Workload workload, ConsistencyProbe probe, int sampleEvery) {
+  Appender(WebClient client, ConsistencyProbe probe, int sampleEvery) {
     this.client = client;
-    this.workload = workload;
     this.probe = probe;
     this.sampleEvery = sampleEvery;
   }
 
   /**
-   * Appends a batch of events, its latency measured from sentNanos (the intended send time in open loop);
-   * samples its time to consistency. Call on an event loop; the future never fails.
+   * Appends a batch of events from the source, its latency measured from sentNanos (the intended send time in
+   * open loop); samples its time to consistency. Call on an event loop; the future never fails.
    */
-  Future<Void> append(Phase phase, int events, long sentNanos) {
-    Workload.Append append = workload.next(events);
+  Future<Void> append(Phase phase, AppendSource source, int events, long sentNanos) {
+    AppendSource.Append append = source.next(events);
     phase.begin();
+    return post(append).transform(ar -> {
+      long ackNanos = System.nanoTime();
+      if (ar.failed()) {
+        phase.failed(String.valueOf(ar.cause()));
+      } else if (ar.result().statusCode() != 200) {
+        phase.failed(ar.result().statusCode() + " " + ar.result().bodyAsString());
+      } else if (phase.counts(sentNanos)) {
+        phase.acked(sentNanos, ackNanos);
+        if (phase.sample(sampleEvery)) {
+          measureConsistency(phase, append.ws(), ar.result().bodyAsJsonObject(), ackNanos);
+        }
+      }
+      phase.end();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Sends one append and tells its source how it went; fails only when no answer came. */
+  Future<HttpResponse<Buffer>> post(AppendSource.Append append) {
     return client.post("/v1/apps/" + Workload.APP + "/ws/" + append.ws() + "/events")
         .putHeader("content-type", "application/json")
         .idleTimeout(REQUEST_TIMEOUT_MS)
         .sendBuffer(Buffer.buffer(append.body()))
-        .transform(ar -> {
-          long ackNanos = System.nanoTime();
-          if (ar.failed()) {
-            phase.failed(String.valueOf(ar.cause()));
-          } else if (ar.result().statusCode() != 200) {
-            phase.failed(ar.result().statusCode() + " " + ar.result().bodyAsString());
-          } else if (phase.counts(sentNanos)) {
-            phase.acked(sentNanos, ackNanos);
-            if (phase.sample(sampleEvery)) {
-              measureConsistency(phase, append, ar.result(), ackNanos);
-            }
-          }
-          phase.end();
-          return Future.succeededFuture();
-        });
+        .onComplete(ar -> append.answered(ar.result()));
   }
 
-  private void measureConsistency(Phase phase, Workload.Append append, HttpResponse<Buffer> response, long ackNanos) {
-    JsonObject body = response.bodyAsJsonObject();
-    JsonArray stored = body.getJsonArray("events");
-    long lastOffset = stored.getJsonObject(stored.size() - 1).getLong("offset");
-    probe.measure(phase, append.ws(), lastOffset, append.lastAuthor(), ackNanos);
+  private void measureConsistency(Phase phase, String ws, JsonObject answer, long ackNanos) {
+    JsonArray stored = answer.getJsonArray("events");
+    probe.measure(phase, ws, stored.getJsonObject(stored.size() - 1).getLong("offset"), ackNanos);
   }
 }

@@ -1,15 +1,12 @@
 package io.highwater.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -17,14 +14,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 
 /**
- * One run, one command: the PostgreSQL ceiling, then the server from its jar under closed- and open-loop
- * load with time to consistency, then a markdown table and a PNG plot under the results directory.
+ * One run, one command: the PostgreSQL ceiling (pgbench before, in-JVM), then the server from its jar under
+ * closed- and open-loop load with time to consistency, pgbench again, then a markdown report and a PNG plot
+ * under the results directory.
  * The main thread orchestrates and blocks on futures; the load runs on Vert.x event loops.
  */
 public final class Benchmark {
@@ -61,91 +56,80 @@ public final class Benchmark {
   static Written run(Options o) throws Exception {
     require(o.serverJar(), "the server jar (build it: mvn -B -DskipTests package)");
     require(o.confDir().resolve("config.json"), "the server's configuration (--conf-dir)");
+    Optional<Path> pgbenchBinary = "none".equals(o.pgbench()) ? Optional.empty() : Pgbench.find(o.pgbench());
     Instant started = Instant.now();
     String loadAtStart = loadAverage();
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started.atOffset(ZoneOffset.UTC));
     String suffix = stamp.replace('-', '_') + "_" + ProcessHandle.current().pid();
-    Workload workload = new Workload(o.workspaces(), o.authors());
+    Workload workload = new Workload("ws", "b", o.workspaces(), o.authors());
     Vertx vertx = Vertx.vertx();
     try (Postgres pg = o.pgUrl() == null ? Postgres.embedded(o.serverJar(), o.workDir().resolve("pg")) : Postgres.external(o.pgUrl())) {
       EventLoops loops = EventLoops.start(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
       String postgres = pg.describe(vertx).await();
       log("Using " + postgres);
-      Ceilings ceilings = ceilings(vertx, loops, pg, "highwater_ceiling_" + suffix, workload, o);
-      ServerRun server = serverRun(vertx, loops, pg, "highwater_bench_" + suffix, workload, o);
-      Results results = new Results(started, o.command(), machine(), loadAtStart + ", " + loadAverage(), postgres,
-          server.ttcMethod(), o.ttcSampleEvery(), flushIntervalMs(o), o.serverWarmup().toSeconds(), ceilings.oneRow(), ceilings.batches(),
-          server.phases(), server.memory());
-      return write(results, o.resultsDir(), stamp);
+      String pgbenchDatabase = "highwater_pgbench_" + suffix;
+      Optional<Pgbench> pgbench = pgbenchBinary.map(binary -> new Pgbench(binary, pg.url(pgbenchDatabase), o.workDir(), workload));
+      if (pgbench.isEmpty()) {
+        log("no pgbench: the in-JVM ceiling is the ceiling of record");
+      } else {
+        createScratch(vertx, pg, pgbenchDatabase, o).compose(v -> Postgres.withConnection(vertx, pg.url(pgbenchDatabase),
+            c -> c.query("CREATE SEQUENCE " + Pgbench.OFFSETS).execute().mapEmpty())).await();
+      }
+      try {
+        List<Ceiling.Result> pgbenchOneRow = new ArrayList<>();
+        List<Ceiling.Result> pgbenchBatches = new ArrayList<>();
+        if (pgbench.isPresent()) {
+          pgbench(pgbench.get(), "before", o, pgbenchOneRow, pgbenchBatches);
+        }
+        JvmCeiling jvm = jvmCeilings(vertx, loops, pg, "highwater_ceiling_" + suffix, workload, o);
+        ServerPhases.Outcome server = new ServerPhases(vertx, loops, workload, o, partitions(o)).run(pg, "highwater_bench_" + suffix);
+        if (pgbench.isPresent()) {
+          pgbench(pgbench.get(), "after", o, pgbenchOneRow, pgbenchBatches);
+        }
+        Results.Ceilings ceilings = new Results.Ceilings(pgbench.isPresent() ? pgbench.get().version() : null,
+            pgbenchOneRow, pgbenchBatches, jvm.oneRow(), jvm.batches());
+        Results results = new Results(started, o.command(), machine(), loadAtStart + ", " + loadAverage(), postgres,
+            server.ttcMethod(), o.ttcSampleEvery(), flushIntervalMs(o), o.serverWarmup().toSeconds(), ceilings,
+            server.phases(), server.aggregates(), server.growth(), server.memory());
+        return write(results, o.resultsDir(), stamp);
+      } finally {
+        if (pgbench.isPresent()) {
+          pg.dropDatabase(vertx, pgbenchDatabase).await();
+        }
+      }
     } finally {
       vertx.close().await();
     }
   }
 
-  private record Ceilings(Ceiling.Result oneRow, Ceiling.Result batches) {}
+  private record JvmCeiling(Ceiling.Result oneRow, Ceiling.Result batches) {}
 
-  private record ServerRun(List<Phase> phases, Results.Memory memory, String ttcMethod) {}
-
-  /** Step 1: PostgreSQL alone, in a scratch database dropped afterwards. */
-  private static Ceilings ceilings(Vertx vertx, EventLoops loops, Postgres pg, String database, Workload workload, Options o) {
-    pg.createDatabase(vertx, database).await();
-    try {
-      Postgres.createEventLog(vertx, pg.url(database), o.serverJar()).await();
-      Ceiling ceiling = new Ceiling(vertx, loops, pg.url(database), workload);
-      Ceiling.Result oneRow = ceiling.run("(a)", o.ceilingConnections(), 1, o.warmup(), o.duration());
-      log(String.format(Locale.ROOT, "ceiling (a): %,.0f commits/s", oneRow.commitsPerSecond()));
-      Ceiling.Result batches = ceiling.run("(b)", o.ceilingBatchConnections(), o.ceilingBatchRows(), o.warmup(), o.duration());
-      log(String.format(Locale.ROOT, "ceiling (b): %,.0f rows/s", batches.rowsPerSecond()));
-      return new Ceilings(oneRow, batches);
-    } finally {
-      pg.dropDatabase(vertx, database).await();
-    }
+  /** A database holding the server's event log tables, as its first migration creates them. */
+  private static Future<Void> createScratch(Vertx vertx, Postgres pg, String database, Options o) {
+    return pg.createDatabase(vertx, database).compose(v -> Postgres.createEventLog(vertx, pg.url(database), o.serverJar()));
   }
 
-  /** Steps 2 and 3: the server from its jar on a fresh database (dropped afterwards), phase after phase. */
-  private static ServerRun serverRun(Vertx vertx, EventLoops loops, Postgres pg, String database, Workload workload, Options o)
+  /** pgbench's (a) and (b), in its scratch database. */
+  private static void pgbench(Pgbench pgbench, String when, Options o, List<Ceiling.Result> oneRow, List<Ceiling.Result> batches)
       throws Exception {
-    pg.createDatabase(vertx, database).await();
-    try (ServerUnderTest server = ServerUnderTest.start(o.serverJar(), o.confDir(), pg.url(database),
-        o.workDir().resolve("server"), o.serverJavaOpts(), o.serverEnv())) {
-      log("server ready on port " + server.port() + " (pid " + server.pid() + ", log " + server.log() + ")");
-      long startKib = server.residentKib();
-      ConsistencyProbe probe = ConsistencyProbe.open(vertx, loops, server.port(), o.ttcTimeout());
-      log("time to consistency through " + probe.method());
-      Appender appender = new Appender(client(vertx, server.port(), o.clients()), workload, probe, o.ttcSampleEvery());
-      CpuClock cpu = new CpuClock(server.pid());
-      ClosedLoop closed = new ClosedLoop(loops, appender, cpu);
-      OpenLoop open = new OpenLoop(vertx, loops, appender, cpu);
+    Ceiling.Result a = pgbench.run(when, o.ceilingConnections(), 1, o.pgbenchDuration());
+    log(String.format(Locale.ROOT, "pgbench (a) %s: %,.0f commits/s", when, a.commitsPerSecond()));
+    Ceiling.Result b = pgbench.run(when, o.ceilingBatchConnections(), o.ceilingBatchRows(), o.pgbenchDuration());
+    log(String.format(Locale.ROOT, "pgbench (b) %s: %,.0f rows/s", when, b.rowsPerSecond()));
+    oneRow.add(a);
+    batches.add(b);
+  }
 
-      if (!o.serverWarmup().isZero()) {
-        // The server's first minute on 2 cores goes largely to its JIT compilers; measure what follows.
-        Phase warmup = closed.run("server warm-up", o.clients(), 1, Duration.ZERO, o.serverWarmup());
-        log(String.format(Locale.ROOT, "server warm-up (not measured): %,.0f appends/s", warmup.appendsPerSecond()));
-      }
-      List<Phase> phases = new ArrayList<>();
-      Phase single = logged(phases, closed.run("closed loop, 1 event/append", o.clients(), 1, o.warmup(), o.duration()));
-      logged(phases, closed.run("closed loop, " + o.batchSize() + " events/append", o.clients(), o.batchSize(), o.warmup(), o.duration()));
-      double max = single.appendsPerSecond();
-      for (double fraction : o.openLoopFractions()) {
-        logged(phases, open.run("open loop, " + percent(fraction) + " of max", Phase.Kind.OPEN, fraction * max, o.clients(), o.duration()));
-      }
-      long soakStart = -1;
-      long soakEnd = -1;
-      AtomicLong soakMax = new AtomicLong(-1);
-      if (o.soakMinutes() > 0) {
-        soakStart = server.residentKib();
-        // Sampled off the event loops: reading /proc is file I/O.
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> soakMax.accumulateAndGet(server.residentKib(), Math::max), 10, 10, TimeUnit.SECONDS);
-        logged(phases, open.run("soak, " + percent(o.soakFraction()) + " of max", Phase.Kind.SOAK, o.soakFraction() * max,
-            o.clients(), Duration.ofMillis(Math.round(o.soakMinutes() * 60_000))));
-        sampler.shutdownNow();
-        soakEnd = server.residentKib();
-        soakMax.accumulateAndGet(Math.max(soakStart, soakEnd), Math::max);
-      }
-      probe.close();
-      Results.Memory memory = new Results.Memory(startKib, server.residentKib(), soakStart, soakEnd, soakMax.get(), o.soakMinutes());
-      return new ServerRun(phases, memory, probe.method());
+  /** The in-JVM ceiling: PostgreSQL alone through vertx-pg-client, in a scratch database dropped afterwards. */
+  private static JvmCeiling jvmCeilings(Vertx vertx, EventLoops loops, Postgres pg, String database, Workload workload, Options o) {
+    createScratch(vertx, pg, database, o).await();
+    try {
+      Ceiling ceiling = new Ceiling(vertx, loops, pg.url(database), workload);
+      Ceiling.Result oneRow = ceiling.run("(a)", o.ceilingConnections(), 1, o.warmup(), o.duration());
+      log(String.format(Locale.ROOT, "in-JVM ceiling (a): %,.0f commits/s", oneRow.commitsPerSecond()));
+      Ceiling.Result batches = ceiling.run("(b)", o.ceilingBatchConnections(), o.ceilingBatchRows(), o.warmup(), o.duration());
+      log(String.format(Locale.ROOT, "in-JVM ceiling (b): %,.0f rows/s", batches.rowsPerSecond()));
+      return new JvmCeiling(oneRow, batches);
     } finally {
       pg.dropDatabase(vertx, database).await();
     }
@@ -162,29 +146,22 @@ public final class Benchmark {
     return new Written(markdown, plot, results);
   }
 
-  private static WebClient client(Vertx vertx, int port, int connections) {
-    return WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(connections));
-  }
-
-  private static Phase logged(List<Phase> phases, Phase phase) {
-    phases.add(phase);
-    log(String.format(Locale.ROOT, "%s: %,.0f appends/s, %,.0f events/s, ack p50 %.2f ms p99 %.2f ms, TTC cache p99 %.2f ms"
-            + " storage p99 %.2f ms, %d errors", phase.name, phase.appendsPerSecond(), phase.eventsPerSecond(),
-        Report.p(phase.ack, 50), Report.p(phase.ack, 99), Report.p(phase.ttcCache, 99), Report.p(phase.ttcStorage, 99),
-        phase.errors.sum() + phase.ttcFailures.sum()));
-    return phase;
-  }
-
   /** The async views' flush interval the server runs with: what level storage waits for. */
   private static long flushIntervalMs(Options o) throws Exception {
     String override = o.serverEnv().get(VIEWS_FLUSH_ENV);
     if (override != null) {
       return Long.parseLong(override.trim());
     }
-    JsonObject config = new JsonObject(Files.readString(o.confDir().resolve("config.json")));
-    return config.getJsonObject("views", new JsonObject()).getLong("flushIntervalMs", 50L);
+    return config(o).getJsonObject("views", new JsonObject()).getLong("flushIntervalMs", 50L);
+  }
+
+  /** The bookstore app's partitions in the server's configuration. */
+  private static int partitions(Options o) throws Exception {
+    return config(o).getJsonObject("apps").getJsonObject(Workload.APP).getInteger("partitions");
+  }
+
+  private static JsonObject config(Options o) throws Exception {
+    return new JsonObject(Files.readString(o.confDir().resolve("config.json")));
   }
 
   private static String machine() {
@@ -212,17 +189,13 @@ public final class Benchmark {
     }
   }
 
-  private static String percent(double fraction) {
-    return String.format(Locale.ROOT, "%.0f %%", 100 * fraction);
-  }
-
   private static void require(Path path, String what) {
     if (!Files.exists(path)) {
       throw new IllegalArgumentException(path.toAbsolutePath() + " not found: " + what);
     }
   }
 
-  private static void log(String line) {
+  static void log(String line) {
     System.out.println(DateTimeFormatter.ofPattern("HH:mm:ss").format(LocalTime.now()) + " " + line);
   }
 }

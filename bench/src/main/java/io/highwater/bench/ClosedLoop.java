@@ -20,13 +20,14 @@ final class ClosedLoop {
   }
 
   /** Blocking: call from the main thread. Latency runs from each append's actual send. */
-  Phase run(String name, int clients, int batchSize, Duration warmup, Duration duration) throws InterruptedException {
+  Phase run(String name, AppendSource source, int clients, int batchSize, Duration warmup, Duration duration)
+      throws InterruptedException {
     Phase phase = new Phase(name, Phase.Kind.CLOSED, batchSize, Double.NaN, clients, warmup, duration);
     List<Future<Void>> running = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       running.add(loops.on(i, () -> {
         Promise<Void> done = Promise.promise();
-        next(phase, done);
+        next(phase, source, done);
         return done.future();
       }));
     }
@@ -36,12 +37,12 @@ final class ClosedLoop {
     return phase;
   }
 
-  private void next(Phase phase, Promise<Void> done) {
+  private void next(Phase phase, AppendSource source, Promise<Void> done) {
     long sent = System.nanoTime();
     if (sent >= phase.windowEnd) {
       done.complete();
       return;
     }
-    appender.append(phase, phase.batchSize, sent).onComplete(ar -> next(phase, done));
+    appender.append(phase, source, phase.batchSize, sent).onComplete(ar -> next(phase, source, done));
   }
 }

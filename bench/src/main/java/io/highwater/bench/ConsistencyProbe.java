@@ -45,7 +45,7 @@ final class ConsistencyProbe {
   }
 
   /** Measures both levels for an append acknowledged at ackNanos; call on the event loop that sent it. */
-  void measure(Phase phase, String ws, long offset, String author, long ackNanos) {
+  void measure(Phase phase, String ws, long offset, long ackNanos) {
     HighwaterClient client = clients.get(Vertx.currentContext());
     for (Level level : LEVELS) {
       Histogram histogram = level == Level.CACHE ? phase.ttcCache : phase.ttcStorage;

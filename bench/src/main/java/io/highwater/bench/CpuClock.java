@@ -25,21 +25,27 @@ final class CpuClock {
     static final Usage NONE = new Usage(0, 0, 0);
   }
 
-  private record Reading(long nanos, double serverSeconds, double benchSeconds, double machineBusySeconds) {}
+  /** CPU seconds used so far, at a moment. */
+  record Reading(long nanos, double serverSeconds, double benchSeconds, double machineBusySeconds) {}
 
   /** Blocking: reads at the start and the end of the phase's window, and keeps the difference in the phase. */
   void measure(Phase phase) throws InterruptedException {
     sleepUntil(phase.windowStart);
     Reading start = read();
     sleepUntil(phase.windowEnd);
+    phase.cpu = since(start);
+  }
+
+  /** The cores used on average from start until now. */
+  Usage since(Reading start) {
     Reading end = read();
     double seconds = (end.nanos() - start.nanos()) / 1e9;
-    phase.cpu = new Usage((end.serverSeconds() - start.serverSeconds()) / seconds,
+    return new Usage((end.serverSeconds() - start.serverSeconds()) / seconds,
         (end.benchSeconds() - start.benchSeconds()) / seconds,
         (end.machineBusySeconds() - start.machineBusySeconds()) / seconds);
   }
 
-  private Reading read() {
+  Reading read() {
     long bench = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     return new Reading(System.nanoTime(), processSeconds(serverPid), bench / 1e9, machineBusySeconds());
   }

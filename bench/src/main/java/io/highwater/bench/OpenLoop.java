@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Appends offered at a fixed rate whatever the answers, spread over every event loop. Each append's latency
+ * Single-event appends of one source offered at a fixed rate whatever the answers, spread over every event loop. Each append's latency
  * runs from the time it was meant to be sent, so a stalled server or client is charged for every append it
  * delayed (no coordinated omission).
  */
@@ -17,12 +17,14 @@ final class OpenLoop {
   private final Vertx vertx;
   private final EventLoops loops;
   private final Appender appender;
+  private final AppendSource source;
   private final CpuClock cpu;
 
-  OpenLoop(Vertx vertx, EventLoops loops, Appender appender, CpuClock cpu) {
+  OpenLoop(Vertx vertx, EventLoops loops, Appender appender, AppendSource source, CpuClock cpu) {
     this.vertx = vertx;
     this.loops = loops;
     this.appender = appender;
+    this.source = source;
     this.cpu = cpu;
   }
 
@@ -52,7 +54,7 @@ final class OpenLoop {
   private void tick(Phase phase, long due, long interval, Promise<Void> done) {
     long now = System.nanoTime();
     while (due <= now && due < phase.windowEnd) {
-      appender.append(phase, 1, due);
+      appender.append(phase, source, 1, due);
       due += interval;
     }
     if (due >= phase.windowEnd) {

@@ -30,6 +30,14 @@ record Options(
     int ceilingBatchRows,
     double soakMinutes,
     double soakFraction,
+    String pgbench,
+    Duration pgbenchDuration,
+    int hotWorkspaces,
+    int aggregates,
+    int aggregateHistory,
+    List<Long> growth,
+    int growthBatchSize,
+    int growthConnections,
     List<String> serverJavaOpts,
     Map<String, String> serverEnv,
     String command) {
@@ -53,9 +61,19 @@ record Options(
         --open-loop FRACTIONS        offered rates as fractions of the single-event maximum (default 0.25,0.5,0.75)
         --ttc-sample-every N         measure time to consistency for one append in N (default 10)
         --ttc-timeout-seconds S      give up waiting for consistency after S (default 30)
-        --ceiling-connections N      ceiling (a): one-row transactions (default 64)
+        --pgbench PATH               pgbench, the ceiling the server's rates are held against; "none": the in-JVM
+                                     ceiling instead (default: the newest /usr/lib/postgresql/*/bin/pgbench, else PATH)
+        --pgbench-seconds S          each pgbench run, before and after the server's phases (default 10)
+        --ceiling-connections N      ceiling (a), pgbench's and the in-JVM one: one-row transactions (default 64)
         --ceiling-batch-connections N  ceiling (b): multi-row transactions (default 4)
         --ceiling-batch-rows N       ceiling (b): rows per transaction (default 100)
+        --hot-workspaces N           hot-key phase: workspaces whose books all have one author (default 64)
+        --aggregates N               long-lived phase: books in the pool, at least --clients (default 500)
+        --aggregate-history N        long-lived phase: events per book before it is measured, at most 1000 (default 100)
+        --growth COUNTS              events in the log, comma-separated (e.g. 1000000,5000000): fill the log up to
+                                     each through the append API, then measure single events again (default none)
+        --growth-batch-size N        events per append while filling, at most 1000 (default 500)
+        --growth-connections N       connections while filling (default 16)
         --soak-minutes M             then an open-loop soak of M minutes, recording the server's memory (default 0: none)
         --soak-fraction F            the soak's offered rate as a fraction of the single-event maximum (default 0.5)
         --server-java-opts "OPTS"    JVM options of the server process (default none)
@@ -110,10 +128,21 @@ record Options(
         f.positive("ceiling-batch-rows", 100),
         f.number("soak-minutes", 0),
         f.number("soak-fraction", 0.5),
+        f.string("pgbench", null),
+        f.seconds("pgbench-seconds", 10),
+        f.positive("hot-workspaces", 64),
+        f.positive("aggregates", 500),
+        f.atMost(1000, "aggregate-history", 100),
+        f.counts("growth"),
+        f.atMost(1000, "growth-batch-size", 500),
+        f.positive("growth-connections", 16),
         f.words("server-java-opts"),
         Map.copyOf(serverEnv),
         "java -jar bench/target/highwater-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args)));
     f.rejectUnknown();
+    if (options.aggregates() < options.clients()) {
+      throw new IllegalArgumentException("--aggregates: at least --clients (" + options.clients() + ") books, one per append in flight");
+    }
     return options;
   }
 
@@ -150,6 +179,30 @@ record Options(
         throw new IllegalArgumentException("--" + name + ": expected a whole number >= 1, got " + number);
       }
       return (int) number;
+    }
+
+    int atMost(int limit, String name, int fallback) {
+      int number = positive(name, fallback);
+      if (number > limit) {
+        throw new IllegalArgumentException("--" + name + ": at most " + limit + " (the server's events per append), got " + number);
+      }
+      return number;
+    }
+
+    /** Comma-separated whole numbers in ascending order; none when absent. */
+    List<Long> counts(String name) {
+      String value = string(name, "");
+      try {
+        List<Long> counts = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+        for (int i = 0; i < counts.size(); i++) {
+          if (counts.get(i) < 1 || (i > 0 && counts.get(i) <= counts.get(i - 1))) {
+            throw new NumberFormatException();
+          }
+        }
+        return counts;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--" + name + ": expected ascending comma-separated counts, got '" + value + "'");
+      }
     }
 
     Duration seconds(String name, double fallback) {

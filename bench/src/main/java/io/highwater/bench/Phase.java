@@ -123,4 +123,9 @@ final class Phase {
   double eventsPerSecond() {
     return appendsPerSecond() * batchSize;
   }
+
+  /** The server's CPU milliseconds per acknowledged append over the window. */
+  double serverMsPerAppend() {
+    return 1000 * cpu.serverCores() / Math.max(1e-9, appendsPerSecond());
+  }
 }

@@ -24,16 +24,17 @@ final class Report {
     md.append("- Time to consistency: ").append(r.ttcMethod()).append(", for one acknowledged append in ")
         .append(r.ttcSampleEvery()).append(", from its ack until `view:books_by_author` is consistent at its offset\n\n");
 
-    md.append("## Ceiling: PostgreSQL alone, the server's `events` rows, same client library (vertx-pg-client)\n\n");
-    md.append("| run | connections | rows per commit | commits/s | rows/s | commit p50 ms | commit p99 ms |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-    ceilingRow(md, "(a) one-row INSERT transactions", r.oneRow());
-    ceilingRow(md, "(b) " + r.batches().rowsPerCommit() + "-row INSERT transactions", r.batches());
+    ceilings(md, r.ceilings());
 
     md.append("\n## Highwater over HTTP (`POST /v1/apps/bookstore/ws/{ws}/events`)\n\n");
-    md.append("| phase | clients | offered appends/s | appends/s | events/s | of ceiling | ack p50 ms | ack p99 ms | ack p99.9 ms"
-        + " | TTC cache p50 ms | TTC cache p99 ms | TTC storage p50 ms | TTC storage p99 ms | errors |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("Ratios are against the ").append(r.ceilings().basis()).append(" ceiling")
+        .append(r.ceilings().hasPgbench() ? " (the median of its runs before and after these phases)" : "")
+        .append(": single events against (a) commits/s, batches against (b) rows/s. Server CPU is the server process's"
+            + " CPU time over the phase's window divided by the appends acknowledged in it.\n\n");
+    md.append("| phase | clients | offered appends/s | appends/s | events/s | of ").append(r.ceilings().basis())
+        .append(" ceiling | ack p50 ms | ack p99 ms | ack p99.9 ms | server CPU ms/append"
+            + " | TTC cache p50 ms | TTC cache p99 ms | TTC storage p50 ms | TTC storage p99 ms | errors |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Phase p : r.phases()) {
       md.append("| ").append(p.name)
           .append(" | ").append(p.clients)
@@ -42,19 +43,26 @@ final class Report {
           .append(" | ").append(rate(p.eventsPerSecond()))
           .append(" | ").append(percent(r.ratioToCeiling(p))).append(p.batchSize == 1 ? " of (a)" : " of (b)")
           .append(" | ").append(ms(p.ack, 50)).append(" | ").append(ms(p.ack, 99)).append(" | ").append(ms(p.ack, 99.9))
+          .append(" | ").append(cpuMs(p.serverMsPerAppend()))
           .append(" | ").append(ms(p.ttcCache, 50)).append(" | ").append(ms(p.ttcCache, 99))
           .append(" | ").append(ms(p.ttcStorage, 50)).append(" | ").append(ms(p.ttcStorage, 99))
           .append(" | ").append(p.errors.sum() + p.ttcFailures.sum()).append(" |\n");
     }
     md.append("\nAck latency runs from the send (closed loop) or from the intended send time (open loop: no coordinated"
         + " omission). Throughput counts the appends sent in the window, over the window stretched to their last ack."
-        + " Errors: failed or non-200 appends, and consistency waits that timed out.\n");
+        + " Errors: failed or non-200 appends, and consistency waits that timed out. Hot key: every book of a workspace"
+        + " by one author, so each append rewrites that workspace's one growing `books_by_author` value.\n");
+    Results.Aggregates a = r.aggregates();
+    md.append(String.format(Locale.ROOT, "Long-lived: %,d books created first with %d events each (%s events/s, not measured),"
+            + " then updated one event per append, each based at its own last offset; %.0f events per book at the end.%n",
+        a.books(), a.history(), rate(a.creation().eventsPerSecond()), a.meanEventsAtEnd()));
     for (Phase p : r.phases()) {
       if (p.firstError() != null) {
         md.append("\nFirst error in \"").append(p.name).append("\": `").append(p.firstError().replace('`', '\'').replace('\n', ' ')).append("`\n");
       }
     }
     md.append("\n![Ack latency against offered load](").append(plotFile).append(")\n");
+    growth(md, r);
 
     md.append("\n## CPU during each phase's window (cores; the machine has ")
         .append(Runtime.getRuntime().availableProcessors()).append(")\n\n");
@@ -63,7 +71,7 @@ final class Report {
     for (Phase p : r.phases()) {
       md.append("| ").append(p.name).append(" | ").append(cores(p.cpu.serverCores())).append(" | ").append(cores(p.cpu.benchCores()))
           .append(" | ").append(cores(p.cpu.machineCores())).append(" | ")
-          .append(String.format(Locale.ROOT, "%.2f", 1000 * p.cpu.serverCores() / Math.max(1e-9, p.appendsPerSecond()))).append(" |\n");
+          .append(cpuMs(p.serverMsPerAppend())).append(" |\n");
     }
 
     Results.Memory m = r.memory();
@@ -84,11 +92,12 @@ final class Report {
 
   private static void targets(StringBuilder md, Results r) {
     Phase single = r.singleMax();
-    target(md, "Single-event appends/s at least ceiling (a)", r.ratioToCeiling(single) >= 1,
-        rate(single.appendsPerSecond()) + " vs " + rate(r.oneRow().commitsPerSecond()) + " (" + percent(r.ratioToCeiling(single)) + ")");
-    r.batchMax().ifPresent(batch -> target(md, "Events/s with " + batch.batchSize + "-event batches at least 50 % of ceiling (b)",
-        r.ratioToCeiling(batch) >= 0.5,
-        rate(batch.eventsPerSecond()) + " vs " + rate(r.batches().rowsPerSecond()) + " (" + percent(r.ratioToCeiling(batch)) + ")"));
+    String basis = r.ceilings().basis();
+    target(md, "Single-event appends/s at least " + basis + " ceiling (a)", r.ratioToCeiling(single) >= 1,
+        rate(single.appendsPerSecond()) + " vs " + rate(r.ceilings().oneRow()) + " (" + percent(r.ratioToCeiling(single)) + ")");
+    r.batchMax().ifPresent(batch -> target(md, "Events/s with " + batch.batchSize + "-event batches at least 50 % of " + basis
+            + " ceiling (b)", r.ratioToCeiling(batch) >= 0.5,
+        rate(batch.eventsPerSecond()) + " vs " + rate(r.ceilings().batchRows()) + " (" + percent(r.ratioToCeiling(batch)) + ")"));
     r.atHalfMax().ifPresent(half -> {
       String at = " at " + rate(half.offeredRate) + " appends/s offered";
       target(md, "Ack p99 under 20 ms" + at, p(half.ack, 99) < 20, ms(half.ack, 99) + " ms");
@@ -111,8 +120,68 @@ final class Report {
     md.append("- ").append(what).append(": **").append(met ? "met" : "not met").append("**, ").append(measured).append('\n');
   }
 
-  private static void ceilingRow(StringBuilder md, String name, Ceiling.Result c) {
-    md.append("| ").append(name).append(" | ").append(c.connections()).append(" | ").append(c.rowsPerCommit())
+  private static void ceilings(StringBuilder md, Results.Ceilings c) {
+    md.append("## Ceiling: PostgreSQL alone, the server's `events` rows\n\n");
+    if (c.hasPgbench()) {
+      md.append("The ceiling of record: ").append(c.pgbench()).append(", prepared statements, run before and after the"
+          + " server's phases into a scratch database with the server's `events` table (its first migration: same columns,"
+          + " same indexes); (b) is one `INSERT … SELECT` over `generate_series`, each row's body text cast to jsonb."
+          + " Beside it, the same rows through the server's client library (vertx-pg-client) from this JVM.\n\n");
+    } else {
+      md.append("**pgbench was not found** (`--pgbench PATH`): the ceiling of record is the in-JVM one, the server's rows"
+          + " through its client library (vertx-pg-client).\n\n");
+    }
+    md.append("| run | client | connections | rows per commit | commits/s | rows/s | commit p50 ms | commit p99 ms |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (int i = 0; i < c.pgbenchOneRow().size(); i++) {
+      ceilingRow(md, "(a) one-row INSERT transactions", "pgbench, " + c.pgbenchOneRow().get(i).name(), c.pgbenchOneRow().get(i));
+    }
+    if (c.hasPgbench()) {
+      md.append("| (a) one-row INSERT transactions | **pgbench, median** | | | **").append(rate(c.oneRow())).append("** | | | |\n");
+    }
+    ceilingRow(md, "(a) one-row INSERT transactions", "in-JVM (vertx-pg-client)", c.jvmOneRow());
+    String b = "(b) " + c.jvmBatches().rowsPerCommit() + "-row INSERT transactions";
+    for (int i = 0; i < c.pgbenchBatches().size(); i++) {
+      ceilingRow(md, b, "pgbench, " + c.pgbenchBatches().get(i).name(), c.pgbenchBatches().get(i));
+    }
+    if (c.hasPgbench()) {
+      md.append("| ").append(b).append(" | **pgbench, median** | | | | **").append(rate(c.batchRows())).append("** | | |\n");
+    }
+    ceilingRow(md, b, "in-JVM (vertx-pg-client)", c.jvmBatches());
+  }
+
+  /** Single-event appends as the log grows, and the loads that filled it. */
+  private static void growth(StringBuilder md, Results r) {
+    if (r.growth().size() < 2) {
+      md.append("\nGrowth: not measured (run with `--growth 1000000,5000000`).\n");
+      return;
+    }
+    Phase first = r.growth().get(0).phase();
+    md.append("\n## Growth: single-event appends as the log grows\n\n");
+    md.append("The log filled between measurements through the append API (new books in the same workspaces, by the same"
+        + " authors), not measured; the first row is the first single-event phase above.\n\n");
+    md.append("| events in the log | appends/s | of first | of ").append(r.ceilings().basis())
+        .append(" (a) | ack p50 ms | ack p99 ms | server CPU ms/append | filled at events/s | fill: connections × events/append"
+            + " | fill: server CPU ms/event | fill errors |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Results.GrowthStep step : r.growth()) {
+      Phase p = step.phase();
+      md.append("| ").append(String.format(Locale.ROOT, "%,d", step.logEvents()))
+          .append(" | ").append(rate(p.appendsPerSecond()))
+          .append(" | ").append(percent(p.appendsPerSecond() / first.appendsPerSecond()))
+          .append(" | ").append(percent(r.ratioToCeiling(p)))
+          .append(" | ").append(ms(p.ack, 50)).append(" | ").append(ms(p.ack, 99))
+          .append(" | ").append(cpuMs(p.serverMsPerAppend()));
+      step.fill().ifPresentOrElse(fill -> md.append(" | ").append(rate(fill.eventsPerSecond()))
+              .append(" | ").append(fill.connections()).append(" × ").append(fill.batchSize())
+              .append(" | ").append(String.format(Locale.ROOT, "%.3f", fill.serverMsPerEvent()))
+              .append(" | ").append(fill.errors()).append(" |\n"),
+          () -> md.append(" | – | – | – | – |\n"));
+    }
+  }
+
+  private static void ceilingRow(StringBuilder md, String name, String client, Ceiling.Result c) {
+    md.append("| ").append(name).append(" | ").append(client).append(" | ").append(c.connections()).append(" | ").append(c.rowsPerCommit())
         .append(" | ").append(rate(c.commitsPerSecond())).append(" | ").append(rate(c.rowsPerSecond()))
         .append(" | ").append(ms(c.latencyMicros(), 50)).append(" | ").append(ms(c.latencyMicros(), 99)).append(" |\n");
   }
@@ -138,6 +207,10 @@ final class Report {
       // "?" off Linux
     }
     return false;
+  }
+
+  private static String cpuMs(double ms) {
+    return String.format(Locale.ROOT, "%.2f", ms);
   }
 
   private static String cores(double cores) {

@@ -15,10 +15,50 @@ record Results(
     int ttcSampleEvery,
     long flushIntervalMs,
     long serverWarmupSeconds,
-    Ceiling.Result oneRow,
-    Ceiling.Result batches,
+    Ceilings ceilings,
     List<Phase> phases,
+    Aggregates aggregates,
+    List<GrowthStep> growth,
     Memory memory) {
+
+  /**
+   * PostgreSQL alone: pgbench's runs before and after the server's phases (none when there is no pgbench),
+   * and the in-JVM runs through vertx-pg-client. The ceiling of record is pgbench's median, else the in-JVM run.
+   */
+  record Ceilings(String pgbench, List<Ceiling.Result> pgbenchOneRow, List<Ceiling.Result> pgbenchBatches,
+      Ceiling.Result jvmOneRow, Ceiling.Result jvmBatches) {
+
+    boolean hasPgbench() {
+      return !pgbenchOneRow.isEmpty();
+    }
+
+    /** Ceiling (a) of record, commits/s. */
+    double oneRow() {
+      return hasPgbench() ? median(pgbenchOneRow.stream().map(Ceiling.Result::commitsPerSecond).toList()) : jvmOneRow.commitsPerSecond();
+    }
+
+    /** Ceiling (b) of record, rows/s. */
+    double batchRows() {
+      return hasPgbench() ? median(pgbenchBatches.stream().map(Ceiling.Result::rowsPerSecond).toList()) : jvmBatches.rowsPerSecond();
+    }
+
+    /** Whose figures the ratios are against. */
+    String basis() {
+      return hasPgbench() ? "pgbench" : "in-JVM";
+    }
+
+    static double median(List<Double> values) {
+      List<Double> sorted = values.stream().sorted().toList();
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+  }
+
+  /** The long-lived aggregates' pool: its books, their history before the phase, and their mean events at its end. */
+  record Aggregates(int books, int history, double meanEventsAtEnd, BulkLoad.Result creation) {}
+
+  /** A single-event measurement with so many events in the log, and the load that filled it (none for the first). */
+  record GrowthStep(long logEvents, Phase phase, Optional<BulkLoad.Result> fill) {}
 
   /** The server's resident memory in KiB: after it became ready, at the end, and around the soak (-1: none). */
   record Memory(long startKib, long endKib, long soakStartKib, long soakEndKib, long soakMaxKib, double soakMinutes) {}
@@ -39,10 +79,8 @@ record Results(
         .min((a, b) -> Double.compare(Math.abs(a.offeredRate - half), Math.abs(b.offeredRate - half)));
   }
 
-  /** A throughput as a fraction of its ceiling: single events against (a) commits, batches against (b) rows. */
+  /** A throughput as a fraction of the ceiling of record: single events against (a) commits, batches against (b) rows. */
   double ratioToCeiling(Phase phase) {
-    return phase.batchSize == 1
-        ? phase.appendsPerSecond() / oneRow.commitsPerSecond()
-        : phase.eventsPerSecond() / batches.rowsPerSecond();
+    return phase.batchSize == 1 ? phase.appendsPerSecond() / ceilings.oneRow() : phase.eventsPerSecond() / ceilings.batchRows();
   }
 }

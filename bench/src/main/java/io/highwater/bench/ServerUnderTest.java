@@ -1,5 +1,6 @@
 package io.highwater.bench;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,6 +30,7 @@ final class ServerUnderTest implements AutoCloseable {
   private final Path log;
 
   private final Thread shutdownHook;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private ServerUnderTest(Process process, int port, Path log) {
     this.process = process;
@@ -99,8 +101,22 @@ final class ServerUnderTest implements AutoCloseable {
     }
   }
 
+  /** Events in the app's log: the sum of its partitions' {@code cpOffset}, offsets being gapless from 1. Blocking. */
+  long loggedEvents(String app, int partitions) throws IOException, InterruptedException {
+    long events = 0;
+    for (int p = 0; p < partitions; p++) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apps/" + app + "/partitions/" + p
+          + "/consistency")).timeout(Duration.ofSeconds(10)).build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException("GET " + request.uri() + ": " + response.statusCode() + " " + response.body());
+      }
+      events += new JsonObject(response.body()).getLong("cpOffset");
+    }
+    return events;
+  }
+
   private void awaitReady() throws InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
         .timeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + START_LIMIT.toNanos();
@@ -109,7 +125,7 @@ final class ServerUnderTest implements AutoCloseable {
         throw new IllegalStateException("the server exited with status " + process.exitValue() + " while starting; see " + log);
       }
       try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
