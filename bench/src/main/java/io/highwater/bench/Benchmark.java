@@ -86,7 +86,8 @@ public final class Benchmark {
         if (pgbench.isPresent()) {
           pgbench(pgbench.get(), "after", o, pgbenchOneRow, pgbenchBatches);
         }
-        Results.Ceilings ceilings = new Results.Ceilings(pgbench.isPresent() ? pgbench.get().version() : null,
+        String noPgbench = "none".equals(o.pgbench()) ? "`--pgbench none`" : "none found; `--pgbench PATH` names one";
+        Results.Ceilings ceilings = new Results.Ceilings(pgbench.isPresent() ? pgbench.get().version() : noPgbench,
             pgbenchOneRow, pgbenchBatches, jvm.oneRow(), jvm.batches());
         Results results = new Results(started, o.command(), machine(), loadAtStart + ", " + loadAverage(), postgres,
             server.ttcMethod(), o.ttcSampleEvery(), flushIntervalMs(o), o.serverWarmup().toSeconds(), ceilings,

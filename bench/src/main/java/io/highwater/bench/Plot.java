@@ -39,11 +39,13 @@ final class Plot {
 
   static void write(Results results, Path png) throws IOException {
     List<Point> points = new ArrayList<>();
+    // The open-loop rates and the maximum they are fractions of; the other closed-loop phases load other keys.
+    Phase max = results.singleMax();
     for (Phase p : results.phases()) {
-      if (p.batchSize != 1 || p.kind == Phase.Kind.SOAK || p.ack.getTotalCount() == 0) {
+      boolean closed = p == max;
+      if ((p.kind != Phase.Kind.OPEN && !closed) || p.ack.getTotalCount() == 0) {
         continue;
       }
-      boolean closed = p.kind == Phase.Kind.CLOSED;
       points.add(new Point(closed ? p.appendsPerSecond() : p.offeredRate, Report.p(p.ack, 50), Report.p(p.ack, 99), closed));
     }
     points.sort(Comparator.comparingDouble(Point::load));

@@ -128,7 +128,7 @@ final class Report {
           + " same indexes); (b) is one `INSERT … SELECT` over `generate_series`, each row's body text cast to jsonb."
           + " Beside it, the same rows through the server's client library (vertx-pg-client) from this JVM.\n\n");
     } else {
-      md.append("**pgbench was not found** (`--pgbench PATH`): the ceiling of record is the in-JVM one, the server's rows"
+      md.append("**No pgbench** (").append(c.pgbench()).append("): the ceiling of record is the in-JVM one, the server's rows"
           + " through its client library (vertx-pg-client).\n\n");
     }
     md.append("| run | client | connections | rows per commit | commits/s | rows/s | commit p50 ms | commit p99 ms |\n");

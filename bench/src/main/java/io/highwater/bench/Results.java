@@ -24,6 +24,7 @@ record Results(
   /**
    * PostgreSQL alone: pgbench's runs before and after the server's phases (none when there is no pgbench),
    * and the in-JVM runs through vertx-pg-client. The ceiling of record is pgbench's median, else the in-JVM run.
+   * pgbench: its version and path, or why there was none.
    */
   record Ceilings(String pgbench, List<Ceiling.Result> pgbenchOneRow, List<Ceiling.Result> pgbenchBatches,
       Ceiling.Result jvmOneRow, Ceiling.Result jvmBatches) {

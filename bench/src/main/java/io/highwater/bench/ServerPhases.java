@@ -24,7 +24,7 @@ final class ServerPhases {
   private final Vertx vertx;
   private final EventLoops loops;
   private final Workload workload;
-  private final Options options;
+  private final Options o;
   private final int partitions;
 
   /** partitions: the bookstore app's, to count the events in its log. */
@@ -32,7 +32,7 @@ final class ServerPhases {
     this.vertx = vertx;
     this.loops = loops;
     this.workload = workload;
-    this.options = options;
+    this.o = options;
     this.partitions = partitions;
   }
 
@@ -42,7 +42,6 @@ final class ServerPhases {
 
   /** Blocking: the server from its jar on a fresh database (dropped afterwards), phase after phase. */
   Outcome run(Postgres pg, String database) throws Exception {
-    Options o = options;
     pg.createDatabase(vertx, database).await();
     try (ServerUnderTest server = ServerUnderTest.start(o.serverJar(), o.confDir(), pg.url(database),
         o.workDir().resolve("server"), o.serverJavaOpts(), o.serverEnv())) {
@@ -77,36 +76,11 @@ final class ServerPhases {
       logged(phases, closed.run("hot key: 1 event/append, one author per workspace (" + o.hotWorkspaces() + ")", hot, o.clients(), 1,
           o.warmup(), o.duration()));
       Results.Aggregates aggregates = longLived(closed, bulk, phases);
-      long soakStart = -1;
-      long soakEnd = -1;
-      AtomicLong soakMax = new AtomicLong(-1);
-      if (o.soakMinutes() > 0) {
-        soakStart = server.residentKib();
-        // Sampled off the event loops: reading /proc is file I/O.
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> soakMax.accumulateAndGet(server.residentKib(), Math::max), 10, 10, TimeUnit.SECONDS);
-        logged(phases, open.run("soak, " + percent(o.soakFraction()) + " of max", Phase.Kind.SOAK, o.soakFraction() * max,
-            o.clients(), Duration.ofMillis(Math.round(o.soakMinutes() * 60_000))));
-        sampler.shutdownNow();
-        soakEnd = server.residentKib();
-        soakMax.accumulateAndGet(Math.max(soakStart, soakEnd), Math::max);
-      }
-      Workload filler = new Workload("ws", "grow", o.workspaces(), o.authors());
-      for (long target : o.growth()) {
-        long before = server.loggedEvents(Workload.APP, partitions);
-        Optional<BulkLoad.Result> fill = Optional.empty();
-        if (before < target) {
-          Benchmark.log(String.format(Locale.ROOT, "filling the log from %,d to %,d events", before, target));
-          fill = Optional.of(bulk.run(filler, target - before, o.growthBatchSize(), o.growthConnections()));
-          Benchmark.log(String.format(Locale.ROOT, "filled: %,.0f events/s", fill.get().eventsPerSecond()));
-        }
-        long logged = server.loggedEvents(Workload.APP, partitions);
-        Phase phase = logged(phases, closed.run(String.format(Locale.ROOT, "growth: 1 event/append, %,d events in the log", logged),
-            workload, o.clients(), 1, o.warmup(), o.duration()));
-        growth.add(new Results.GrowthStep(logged, phase, fill));
-      }
+      Soak soak = o.soakMinutes() > 0 ? soak(open, server, phases, max) : new Soak(-1, -1, -1);
+      grow(closed, bulk, server, phases, growth);
       probe.close();
-      Results.Memory memory = new Results.Memory(startKib, server.residentKib(), soakStart, soakEnd, soakMax.get(), o.soakMinutes());
+      Results.Memory memory = new Results.Memory(startKib, server.residentKib(), soak.startKib(), soak.endKib(), soak.maxKib(),
+          o.soakMinutes());
       return new Outcome(phases, aggregates, growth, memory, probe.method());
     } finally {
       pg.dropDatabase(vertx, database).await();
@@ -115,7 +89,6 @@ final class ServerPhases {
 
   /** Creates the pool of long-lived aggregates (not measured), then measures single-event updates of them. */
   private Results.Aggregates longLived(ClosedLoop closed, BulkLoad bulk, List<Phase> phases) throws InterruptedException {
-    Options o = options;
     LongLivedAggregates pool = new LongLivedAggregates(workload, o.aggregates());
     BulkLoad.Result creation = bulk.run(pool.creations(), (long) o.aggregates() * o.aggregateHistory(), o.aggregateHistory(),
         Math.min(o.clients(), o.aggregates()));
@@ -124,6 +97,41 @@ final class ServerPhases {
     logged(phases, closed.run(String.format(Locale.ROOT, "long-lived: 1 event/append, updates of %,d aggregates of %d+ events",
         pool.size(), o.aggregateHistory()), pool, o.clients(), 1, o.warmup(), o.duration()));
     return new Results.Aggregates(pool.size(), o.aggregateHistory(), pool.meanEvents(), creation);
+  }
+
+  private record Soak(long startKib, long endKib, long maxKib) {}
+
+  /** The open-loop soak, with the server's resident memory at its start, its end and its highest in between. */
+  private Soak soak(OpenLoop open, ServerUnderTest server, List<Phase> phases, double max) throws InterruptedException {
+    long start = server.residentKib();
+    AtomicLong highest = new AtomicLong(start);
+    // Sampled off the event loops: reading /proc is file I/O.
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(() -> highest.accumulateAndGet(server.residentKib(), Math::max), 10, 10, TimeUnit.SECONDS);
+    logged(phases, open.run("soak, " + percent(o.soakFraction()) + " of max", Phase.Kind.SOAK, o.soakFraction() * max,
+        o.clients(), Duration.ofMillis(Math.round(o.soakMinutes() * 60_000))));
+    sampler.shutdownNow();
+    long end = server.residentKib();
+    return new Soak(start, end, Math.max(highest.get(), end));
+  }
+
+  /** For each growth target: fills the log up to it through the append API, then measures single events again. */
+  private void grow(ClosedLoop closed, BulkLoad bulk, ServerUnderTest server, List<Phase> phases, List<Results.GrowthStep> growth)
+      throws Exception {
+    Workload filler = new Workload("ws", "grow", o.workspaces(), o.authors());
+    for (long target : o.growth()) {
+      long before = server.loggedEvents(Workload.APP, partitions);
+      Optional<BulkLoad.Result> fill = Optional.empty();
+      if (before < target) {
+        Benchmark.log(String.format(Locale.ROOT, "filling the log from %,d to %,d events", before, target));
+        fill = Optional.of(bulk.run(filler, target - before, o.growthBatchSize(), o.growthConnections()));
+        Benchmark.log(String.format(Locale.ROOT, "filled: %,.0f events/s", fill.get().eventsPerSecond()));
+      }
+      long logged = server.loggedEvents(Workload.APP, partitions);
+      Phase phase = logged(phases, closed.run(String.format(Locale.ROOT, "growth: 1 event/append, %,d events in the log", logged),
+          workload, o.clients(), 1, o.warmup(), o.duration()));
+      growth.add(new Results.GrowthStep(logged, phase, fill));
+    }
   }
 
   private static WebClient client(Vertx vertx, int port, int connections) {
@@ -144,5 +152,4 @@ final class ServerPhases {
   private static String percent(double fraction) {
     return String.format(Locale.ROOT, "%.0f %%", 100 * fraction);
   }
-
 }

@@ -91,7 +91,7 @@ class BenchmarkSmokeTest {
     String table = Files.readString(written.markdown());
     assertThat(table).contains("(a) one-row INSERT transactions", "| closed loop, 1 event/append | 8 | max |",
         "## Growth: single-event appends as the log grows", "## Targets", "Time to consistency: the Java client's `await`",
-        c.hasPgbench() ? "of pgbench ceiling" : "**pgbench was not found**");
+        c.hasPgbench() ? "of pgbench ceiling" : "**No pgbench** (none found");
     assertThat(Files.readString(results.resolve("latest.md"))).contains("![Ack latency against offered load](latest.png)");
     BufferedImage plot = ImageIO.read(written.plot().toFile());
     assertThat(plot.getWidth()).isEqualTo(900);
