@@ -6,21 +6,23 @@ import java.util.List;
 
 /**
  * A change to an aggregate's state: {@code assoc} sets keys, {@code dissoc} removes them. The two
- * never share a key, so the order in which they apply does not matter. Treat {@code assoc} as
- * immutable: patches are shared between the log, the records cache and the projectors.
+ * never share a key, so the order in which they apply does not matter. {@code assoc} is frozen
+ * ({@link FrozenJson}): patches are shared between the log, the records cache and the projectors,
+ * and a state shares the values a patch set.
  */
 public record Patch(JsonObject assoc, List<String> dissoc) {
 
   public Patch {
+    assoc = FrozenJson.object(assoc);
     dissoc = List.copyOf(dissoc);
   }
 
-  /** The state after this patch, as a new object; {@code state} is not modified. */
+  /**
+   * The state after this patch, as a new frozen object sharing every value the patch leaves alone;
+   * costs the patch, not the state. {@code state} is not modified.
+   */
   public JsonObject applyTo(JsonObject state) {
-    JsonObject next = state.copy();
-    dissoc.forEach(next::remove);
-    assoc.forEach(e -> next.put(e.getKey(), e.getValue()));
-    return next;
+    return FrozenJson.with(state, assoc, dissoc);
   }
 
   public JsonObject toJson() {

@@ -1,5 +1,6 @@
 package io.highwater.keys;
 
+import io.highwater.event.FrozenJson;
 import io.highwater.event.Patch;
 import io.highwater.event.Trigger;
 import io.vertx.core.json.Json;
@@ -41,9 +42,9 @@ public final class Sealing {
 
   /** The patch with the values of {@code fields} sealed under the trigger's key. */
   public static Patch sealPatch(Patch patch, List<String> fields, Trigger trigger, DataKey key) {
-    JsonObject assoc = patch.assoc().copy();
-    fields.forEach(field -> assoc.put(field, seal(assoc.getValue(field), trigger, key)));
-    return new Patch(assoc, patch.dissoc());
+    JsonObject sealed = new JsonObject();
+    fields.forEach(field -> sealed.put(field, seal(patch.assoc().getValue(field), trigger, key)));
+    return new Patch(FrozenJson.with(patch.assoc(), sealed, List.of()), patch.dissoc());
   }
 
   public static JsonObject seal(Object value, Trigger trigger, DataKey key) {
@@ -75,14 +76,16 @@ public final class Sealing {
     return triggers;
   }
 
-  /** A copy with sealed fields opened where their key lives and left out where it is gone. */
+  /**
+   * The object with sealed fields opened where their key lives and left out where it is gone; it
+   * shares every other value with {@code object}.
+   */
   public static Opened open(JsonObject object, Function<Trigger, DataKey> keys) {
     JsonObject out = new JsonObject();
     List<String> sealed = new ArrayList<>();
     List<String> expired = new ArrayList<>();
     object.forEach(e -> {
       if (!isSealed(e.getValue())) {
-        out.put(e.getKey(), e.getValue());
         return;
       }
       JsonObject envelope = (JsonObject) e.getValue();
@@ -95,6 +98,6 @@ public final class Sealing {
         sealed.add(e.getKey());
       }
     });
-    return new Opened(out, sealed, expired);
+    return new Opened(FrozenJson.with(object, out, expired), sealed, expired);
   }
 }
