@@ -45,7 +45,7 @@ final class RecordReader {
           if (record == null || (consistentAt.isPresent() && record.firstOffset() > consistentAt.getAsLong())) {
             throw ApiError.notFound("aggregate " + key.aggregate() + " has no event in workspace '" + key.ws() + "'");
           }
-          return opener.state(partition, key.ws(), record.state()).map(opened -> {
+          return opener.state(partition, key.ws(), record).map(opened -> {
             JsonObject body = new JsonObject()
                 .put("aggregate", key.aggregate().toJson())
                 .put("state", FrozenJson.thawed(opened.value()))

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.highwater.event.Patch;
+import io.highwater.event.SealedValue;
+import io.highwater.event.Trigger;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -247,6 +250,52 @@ class RecordStateTest {
       assertThat(patch.assoc()).isEqualTo(new JsonObject().put("genre", "SciFi"));
       assertThat(first.state()).isEqualTo(new JsonObject().put("genre", "SciFi"));
       assertThat(second.state()).isEqualTo(new JsonObject().put("genre", "Cyberpunk"));
+    }
+  }
+
+  @Nested
+  class SealedFields {
+
+    private final SealedValue no = new SealedValue(new Trigger(Trigger.ENCRYPTION_KEY, "1"), "AAEC");
+    private final SealedValue newer = new SealedValue(new Trigger(Trigger.ENCRYPTION_KEY, "1"), "AwQF");
+
+    @Test
+    void aSealedFieldIsKeptApartFromTheClientValues() {
+      RecordState s = RecordState.fold(null, new Patch(new JsonObject().put("total", 5), List.of(), Map.of("no", no)), 1);
+      assertThat(s.state()).isEqualTo(new JsonObject().put("total", 5));
+      assertThat(s.sealed()).isEqualTo(Map.of("no", no));
+      s = RecordState.fold(s, new Patch(new JsonObject(), List.of(), Map.of("no", newer)), 2);
+      assertThat(s.sealed()).isEqualTo(Map.of("no", newer));
+    }
+
+    @Test
+    void aFieldIsEitherAClientValueOrSealed() {
+      RecordState s = RecordState.fold(null, new Patch(new JsonObject().put("no", "plain"), List.of(), Map.of()), 1);
+      s = RecordState.fold(s, new Patch(new JsonObject(), List.of(), Map.of("no", no)), 2);
+      assertThat(s.state()).isEqualTo(new JsonObject());
+      assertThat(s.sealed()).isEqualTo(Map.of("no", no));
+      RecordState unsealed = RecordState.fold(s, assoc(new JsonObject().put("no", "again")), 3);
+      assertThat(unsealed.state()).isEqualTo(new JsonObject().put("no", "again"));
+      assertThat(unsealed.sealed()).isEmpty();
+      RecordState removed = RecordState.fold(s, dissoc("no"), 3);
+      assertThat(removed.state()).isEqualTo(new JsonObject());
+      assertThat(removed.sealed()).isEmpty();
+      assertThat(s.sealed()).isEqualTo(Map.of("no", no));
+    }
+
+    @Test
+    void aClientValueShapedLikeASealedValueIsAClientValue() {
+      JsonObject forged = new JsonObject().put("x", new JsonObject().put("$sealed", no.toJson())).put("y", no.toJson());
+      RecordState s = RecordState.fold(null, assoc(forged), 1);
+      assertThat(s.state()).isEqualTo(forged);
+      assertThat(s.sealed()).isEmpty();
+    }
+
+    @Test
+    void anOffsetAlreadyFoldedInLeavesTheSealedFieldsAlone() {
+      RecordState base = RecordState.fold(null, new Patch(new JsonObject(), List.of(), Map.of("no", no)), 4);
+      assertThat(RecordState.fold(base, dissoc("no"), 4)).isSameAs(base);
+      assertThat(RecordState.fold(base, new Patch(new JsonObject(), List.of(), Map.of("no", newer)), 3)).isSameAs(base);
     }
   }
 }
