@@ -68,7 +68,7 @@ final class AggregateStates {
         history.forEach(e -> addTriggers(e, triggers));
         replays.values().forEach(m -> m.forEach((key, state) -> {
           if (state != null) {
-            Sealing.triggers(state.state()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
+            Sealing.triggers(state.sealed()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
           }
         }));
         return keyRing.keys(partition, triggers).map(found -> {
@@ -88,7 +88,7 @@ final class AggregateStates {
 
   private static void addTriggers(StoredEvent event, Set<TriggerKey> triggers) {
     if (event.event().isAction()) {
-      Sealing.triggers(event.event().action().patch().assoc()).forEach(t -> triggers.add(new TriggerKey(event.ws(), t)));
+      Sealing.triggers(event.event().action().patch().sealed()).forEach(t -> triggers.add(new TriggerKey(event.ws(), t)));
     }
   }
 
@@ -134,6 +134,7 @@ final class AggregateStates {
     Patch patch = action.event().action().patch();
     sealed.removeAll(patch.dissoc());
     sealed.removeAll(patch.assoc().fieldNames());
+    sealed.removeAll(patch.sealed().keySet());
     Patch open = Sealing.openPatch(patch, t -> keys.get(new TriggerKey(action.ws(), t)), sealed);
     RecordState state = RecordState.fold(before == null ? null : before.state(), open, action.offset());
     Known after = new Known(state, Set.copyOf(sealed));
@@ -145,7 +146,7 @@ final class AggregateStates {
     if (recomputed == null) {
       return null;
     }
-    Sealing.Opened open = Sealing.open(recomputed.state(), t -> keys.get(new TriggerKey(ws, t)));
+    Sealing.Opened open = Sealing.open(recomputed.state(), recomputed.sealed(), t -> keys.get(new TriggerKey(ws, t)));
     return new Known(new RecordState(open.value(), recomputed.version(), recomputed.firstOffset()), Set.copyOf(open.sealed()));
   }
 }

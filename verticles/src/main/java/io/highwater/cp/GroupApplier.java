@@ -173,7 +173,7 @@ final class GroupApplier {
     if (record == null) {
       return null;
     }
-    Sealing.Opened opened = Sealing.open(record.state(), t -> keys.get(new TriggerKey(ws, t)));
+    Sealing.Opened opened = Sealing.open(record.state(), record.sealed(), t -> keys.get(new TriggerKey(ws, t)));
     sealed.addAll(opened.sealed());
     return opened.value();
   }
@@ -184,21 +184,17 @@ final class GroupApplier {
     Set<TriggerKey> triggers = new LinkedHashSet<>();
     bases.forEach((key, state) -> {
       if (state != null) {
-        Sealing.triggers(state.state()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
+        Sealing.triggers(state.sealed()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
       }
     });
     replayed.values().forEach(states -> states.forEach((key, state) -> {
       if (state != null) {
-        Sealing.triggers(state.state()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
+        Sealing.triggers(state.sealed()).forEach(t -> triggers.add(new TriggerKey(key.ws(), t)));
       }
     }));
     events.stream().filter(e -> e.event().isAction())
-        .forEach(e -> Sealing.triggers(e.event().action().patch().assoc()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
+        .forEach(e -> Sealing.triggers(e.event().action().patch().sealed()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
     return triggers;
-  }
-
-  private static JsonObject state(RecordState record) {
-    return record == null ? null : record.state();
   }
 
   /**

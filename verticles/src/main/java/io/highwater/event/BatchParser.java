@@ -1,6 +1,5 @@
 package io.highwater.event;
 
-import io.highwater.keys.Sealing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -34,6 +33,8 @@ public final class BatchParser {
   private static final Set<String> EVENT_KEYS =
       Set.of("id", "timestamp", "source", "action", "effect", "triggers", "seal");
   private static final Set<String> ACTION_KEYS = Set.of("reason", "actor", "aggregate", "patch");
+  // Stored patches keep sealed values in a member of their own (Patch.sealed), which these keys exclude:
+  // whatever a client sends is only ever a client value.
   private static final Set<String> PATCH_KEYS = Set.of("assoc", "dissoc");
   private static final Set<String> EFFECT_KEYS = Set.of("reason", "trigger");
 
@@ -188,17 +189,8 @@ public final class BatchParser {
     JsonObject json = object(path, value);
     onlyKeys(json, PATCH_KEYS, path);
     Object assocValue = json.getValue("assoc");
-    // A copy, so that the parsed patch is not shared with (and mutable through) the request body.
-    JsonObject assoc = assocValue == null ? new JsonObject() : object(path + ".assoc", assocValue).copy();
-    // The server keeps sealed values inline under that key, so a client value holding it could be
-    // taken for ciphertext: it is refused rather than stored.
-    for (String key : assoc.fieldNames()) {
-      String forged = JsonText.findKey(path + ".assoc." + key, assoc.getValue(key), Sealing.MARK);
-      if (forged != null) {
-        throw new InvalidInputException(forged,
-            "an object with the key '" + Sealing.MARK + "' is reserved for the server's sealed values; use seal to seal a value");
-      }
-    }
+    // The patch freezes a deep copy of it, so the parsed patch is not shared with the request body.
+    JsonObject assoc = assocValue == null ? new JsonObject() : object(path + ".assoc", assocValue);
     List<String> dissoc = new ArrayList<>();
     Object dissocValue = json.getValue("dissoc");
     if (dissocValue != null) {

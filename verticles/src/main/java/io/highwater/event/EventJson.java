@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Decodes events the server wrote itself (already validated): the log's {@code body} column. */
+/**
+ * Decodes events the server wrote itself (already validated): the log's {@code body} column, where
+ * an action's sealed values are in its patch's {@code sealed} member (which the append body cannot
+ * have), and the events an append sends to its partition's owner.
+ */
 public final class EventJson {
 
   private EventJson() {}
@@ -45,7 +49,7 @@ public final class EventJson {
         json.getString("reason"),
         new Actor(actor.getString(0), actor.getString(1)),
         new Aggregate(aggregate.getString(0), aggregate.getString(1)),
-        new Patch(patch.getJsonObject("assoc", new JsonObject()), dissoc));
+        new Patch(patch.getJsonObject("assoc", new JsonObject()), dissoc, SealedValue.fieldsFromJson(patch.getJsonObject("sealed"))));
   }
 
   private static Trigger trigger(JsonArray pair) {

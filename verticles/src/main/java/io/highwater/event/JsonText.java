@@ -71,27 +71,4 @@ public final class JsonText {
       }
     }
   }
-
-  /** The path of the first object (at any depth, {@code value} itself included) holding {@code key}, or null. */
-  public static String findKey(String path, Object value, String key) {
-    if (value instanceof JsonObject json) {
-      if (json.containsKey(key)) {
-        return path;
-      }
-      for (String name : json.fieldNames()) {
-        String found = findKey(path + "." + name, json.getValue(name), key);
-        if (found != null) {
-          return found;
-        }
-      }
-    } else if (value instanceof JsonArray array) {
-      for (int i = 0; i < array.size(); i++) {
-        String found = findKey(path + "[" + i + "]", array.getValue(i), key);
-        if (found != null) {
-          return found;
-        }
-      }
-    }
-    return null;
-  }
 }

@@ -1,11 +1,13 @@
 package io.highwater.http;
 
 import io.highwater.cluster.PartitionId;
+import io.highwater.event.Patch;
 import io.highwater.event.StoredEvent;
 import io.highwater.keys.DataKey;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.Sealing;
 import io.highwater.keys.TriggerKey;
+import io.highwater.storage.RecordState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ final class Opener {
   Future<List<JsonObject>> events(PartitionId partition, List<StoredEvent> events) {
     Set<TriggerKey> triggers = new LinkedHashSet<>();
     events.stream().filter(e -> e.event().isAction())
-        .forEach(e -> Sealing.triggers(e.event().action().patch().assoc()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
+        .forEach(e -> Sealing.triggers(e.event().action().patch().sealed()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
     return keyRing.keys(partition, triggers).map(keys -> {
       List<JsonObject> opened = new ArrayList<>(events.size());
       events.forEach(e -> opened.add(open(e, keys)));
@@ -42,11 +44,12 @@ final class Opener {
     return events(partition, List.of(event)).map(list -> list.get(0));
   }
 
-  /** A state, opened. */
-  Future<Sealing.Opened> state(PartitionId partition, String ws, JsonObject state) {
+  /** A record's state, opened. */
+  Future<Sealing.Opened> state(PartitionId partition, String ws, RecordState record) {
     Set<TriggerKey> triggers = new LinkedHashSet<>();
-    Sealing.triggers(state).forEach(t -> triggers.add(new TriggerKey(ws, t)));
-    return keyRing.keys(partition, triggers).map(keys -> Sealing.open(state, t -> keys.get(new TriggerKey(ws, t))));
+    Sealing.triggers(record.sealed()).forEach(t -> triggers.add(new TriggerKey(ws, t)));
+    return keyRing.keys(partition, triggers)
+        .map(keys -> Sealing.open(record.state(), record.sealed(), t -> keys.get(new TriggerKey(ws, t))));
   }
 
   private static JsonObject open(StoredEvent event, Map<TriggerKey, DataKey> keys) {
@@ -54,8 +57,10 @@ final class Opener {
     if (!event.event().isAction()) {
       return json;
     }
+    Patch stored = event.event().action().patch();
+    Sealing.Opened opened = Sealing.open(stored.assoc(), stored.sealed(), t -> keys.get(new TriggerKey(event.ws(), t)));
     JsonObject patch = json.getJsonObject("action").getJsonObject("patch");
-    Sealing.Opened opened = Sealing.open(patch.getJsonObject("assoc"), t -> keys.get(new TriggerKey(event.ws(), t)));
+    patch.remove("sealed");
     patch.put("assoc", opened.value());
     if (!opened.expired().isEmpty()) {
       json.put("expired", opened.expired());

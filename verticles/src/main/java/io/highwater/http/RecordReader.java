@@ -5,6 +5,7 @@ import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.coordinator.Level;
 import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.event.AggregateKey;
+import io.highwater.event.FrozenJson;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
@@ -44,10 +45,10 @@ final class RecordReader {
           if (record == null || (consistentAt.isPresent() && record.firstOffset() > consistentAt.getAsLong())) {
             throw ApiError.notFound("aggregate " + key.aggregate() + " has no event in workspace '" + key.ws() + "'");
           }
-          return opener.state(partition, key.ws(), record.state()).map(opened -> {
+          return opener.state(partition, key.ws(), record).map(opened -> {
             JsonObject body = new JsonObject()
                 .put("aggregate", key.aggregate().toJson())
-                .put("state", opened.value())
+                .put("state", FrozenJson.thawed(opened.value()))
                 .put("version", record.version())
                 .put("consistentAt", state.entity(PartitionConsistency.RECORDS).at(level))
                 .put("level", level.wireName());

@@ -1,100 +1,85 @@
 package io.highwater.keys;
 
+import io.highwater.event.FrozenJson;
 import io.highwater.event.Patch;
+import io.highwater.event.SealedValue;
 import io.highwater.event.Trigger;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Sealed values at rest: a sealed assoc value is stored as
- * {@code {"$sealed": {"trigger": [type, id], "data": base64(nonce + AES-GCM(json value))}}}, under
- * the data key of its encryption-key trigger. Pure: keys are given.
+ * Sealed values at rest: a sealed assoc value is stored as a {@link SealedValue}, base64(nonce +
+ * AES-GCM(json value)) under the data key of its encryption-key trigger, in the patch's and the
+ * state's sealed fields, never among client values. Pure: keys are given.
  */
 public final class Sealing {
 
-  public static final String MARK = "$sealed";
-
   private Sealing() {}
 
-  /** The object's fields that were sealed and can still be read, or that expired with their key. */
+  /** Client values with the sealed fields that can still be read, and the names of those that expired with their key. */
   public record Opened(JsonObject value, List<String> sealed, List<String> expired) {}
 
   /**
-   * A patch as projectors see it: sealed values decrypted, and those whose key expired removed
-   * (a value that can no longer be read is gone, not left at an older one).
+   * A patch as projectors see it: sealed values decrypted among the others, and those whose key
+   * expired removed (a value that can no longer be read is gone, not left at an older one).
    */
   public static Patch openPatch(Patch patch, Function<Trigger, DataKey> keys, Set<String> sealed) {
-    Opened assoc = open(patch.assoc(), keys);
-    sealed.addAll(assoc.sealed());
+    Opened opened = open(patch.assoc(), patch.sealed(), keys);
+    sealed.addAll(opened.sealed());
     List<String> dissoc = new ArrayList<>(patch.dissoc());
-    dissoc.addAll(assoc.expired());
-    return new Patch(assoc.value(), dissoc);
+    dissoc.addAll(opened.expired());
+    return new Patch(opened.value(), dissoc);
   }
 
-  /** The patch with the values of {@code fields} sealed under the trigger's key. */
+  /** The patch with the values of {@code fields} taken out of its client values and sealed under the trigger's key. */
   public static Patch sealPatch(Patch patch, List<String> fields, Trigger trigger, DataKey key) {
-    JsonObject assoc = patch.assoc().copy();
-    fields.forEach(field -> assoc.put(field, seal(assoc.getValue(field), trigger, key)));
-    return new Patch(assoc, patch.dissoc());
+    Map<String, SealedValue> sealed = new LinkedHashMap<>(patch.sealed());
+    fields.forEach(field -> sealed.put(field, seal(patch.assoc().getValue(field), trigger, key)));
+    return new Patch(FrozenJson.with(patch.assoc(), FrozenJson.EMPTY, fields), patch.dissoc(), sealed);
   }
 
-  public static JsonObject seal(Object value, Trigger trigger, DataKey key) {
+  public static SealedValue seal(Object value, Trigger trigger, DataKey key) {
     byte[] plaintext = Json.encode(value).getBytes(StandardCharsets.UTF_8);
-    return new JsonObject().put(MARK, new JsonObject()
-        .put("trigger", trigger.toJson())
-        .put("data", Base64.getEncoder().encodeToString(key.encrypt(plaintext))));
+    return new SealedValue(trigger, Base64.getEncoder().encodeToString(key.encrypt(plaintext)));
   }
 
-  public static boolean isSealed(Object value) {
-    return value instanceof JsonObject json && json.size() == 1 && json.getValue(MARK) instanceof JsonObject;
-  }
-
-  public static Trigger triggerOf(JsonObject sealed) {
-    JsonArray pair = sealed.getJsonObject(MARK).getJsonArray("trigger");
-    return new Trigger(pair.getString(0), pair.getString(1));
-  }
-
-  /** The triggers whose keys the object's sealed fields need. */
-  public static Set<Trigger> triggers(JsonObject object) {
+  /** The triggers whose keys the sealed fields need. */
+  public static Set<Trigger> triggers(Map<String, SealedValue> sealed) {
     Set<Trigger> triggers = new LinkedHashSet<>();
-    if (object != null) {
-      object.forEach(e -> {
-        if (isSealed(e.getValue())) {
-          triggers.add(triggerOf((JsonObject) e.getValue()));
-        }
-      });
-    }
+    sealed.values().forEach(value -> triggers.add(value.trigger()));
     return triggers;
   }
 
-  /** A copy with sealed fields opened where their key lives and left out where it is gone. */
-  public static Opened open(JsonObject object, Function<Trigger, DataKey> keys) {
-    JsonObject out = new JsonObject();
-    List<String> sealed = new ArrayList<>();
+  /**
+   * The client values with the sealed fields opened among them where their key lives, and left
+   * out where it is gone; costs the sealed fields, and shares every client value.
+   */
+  public static Opened open(JsonObject values, Map<String, SealedValue> sealed, Function<Trigger, DataKey> keys) {
+    if (sealed.isEmpty()) {
+      return new Opened(values, List.of(), List.of());
+    }
+    JsonObject opened = new JsonObject();
+    List<String> names = new ArrayList<>();
     List<String> expired = new ArrayList<>();
-    object.forEach(e -> {
-      if (!isSealed(e.getValue())) {
-        out.put(e.getKey(), e.getValue());
-        return;
-      }
-      JsonObject envelope = (JsonObject) e.getValue();
-      DataKey key = keys.apply(triggerOf(envelope));
+    sealed.forEach((field, value) -> {
+      DataKey key = keys.apply(value.trigger());
       if (key == null) {
-        expired.add(e.getKey());
+        expired.add(field);
       } else {
-        byte[] plaintext = key.decrypt(Base64.getDecoder().decode(envelope.getJsonObject(MARK).getString("data")));
-        out.put(e.getKey(), Json.decodeValue(new String(plaintext, StandardCharsets.UTF_8)));
-        sealed.add(e.getKey());
+        byte[] plaintext = key.decrypt(Base64.getDecoder().decode(value.data()));
+        opened.put(field, Json.decodeValue(new String(plaintext, StandardCharsets.UTF_8)));
+        names.add(field);
       }
     });
-    return new Opened(out, sealed, expired);
+    return new Opened(FrozenJson.with(values, opened, List.of()), names, expired);
   }
 }

@@ -69,7 +69,7 @@ public final class RecordStore {
       ws[i] = e.getKey().ws();
       types[i] = e.getKey().aggregate().type();
       ids[i] = e.getKey().aggregate().id();
-      states[i] = e.getValue().state().encode();
+      states[i] = StoredState.encode(e.getValue());
       offs[i] = e.getValue().version();
       firsts[i] = e.getValue().firstOffset();
       i++;
@@ -123,6 +123,6 @@ public final class RecordStore {
   }
 
   private static RecordState state(Row row) {
-    return new RecordState(row.getJsonObject("state"), row.getLong("offs"), row.getLong("first_offs"));
+    return StoredState.decode(row.getJsonObject("state"), row.getLong("offs"), row.getLong("first_offs"));
   }
 }

@@ -774,12 +774,19 @@ class BatchParserTest {
     }
 
     @Test
-    void aValueShapedLikeTheServersSealedEnvelopeIsRefused() {
-      assertInvalidEvent(withAssoc("{\"x\": {\"$sealed\": {}}}"), "events[0].action.patch.assoc.x");
-      assertInvalidEvent(withAssoc("{\"x\": {\"a\": [{\"$sealed\": {\"trigger\": [\"encryption-key\", \"1\"], \"data\": \"AA\"}}]}}"),
-          "events[0].action.patch.assoc.x.a[0]");
-      // The mark as a plain string, or as an ordinary key's name elsewhere, is just text.
-      assertThat(parseOne(withAssoc("{\"x\": \"$sealed\"}")).action().patch().assoc().getString("x")).isEqualTo("$sealed");
+    void aValueShapedLikeASealedValueIsAClientValue() {
+      String forged = "{\"x\": {\"$sealed\": {\"trigger\": [\"encryption-key\", \"1\"], \"data\": \"AA\"}},"
+          + " \"y\": {\"a\": [{\"$sealed\": {}}]}, \"sealed\": {\"trigger\": [\"encryption-key\", \"1\"], \"data\": \"AA\"}}";
+      Patch patch = parseOne(withAssoc(forged)).action().patch();
+      assertThat(patch.assoc()).isEqualTo(new JsonObject(forged));
+      assertThat(patch.sealed()).isEmpty();
+    }
+
+    @Test
+    void aPatchCannotCarrySealedValuesOfItsOwn() {
+      assertInvalidEvent(actionWith("{\"reason\": \"r\", \"actor\": [\"user\", \"u\"], \"aggregate\": [\"book\", \"b1\"],"
+          + " \"patch\": {\"assoc\": {}, \"sealed\": {\"x\": {\"trigger\": [\"encryption-key\", \"1\"], \"data\": \"AA\"}}}}"),
+          "events[0].action.patch.sealed");
     }
   }
 }

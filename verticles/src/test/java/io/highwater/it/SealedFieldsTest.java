@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,7 +70,11 @@ class SealedFieldsTest {
   }
 
   private static JsonObject read(String path) {
-    HttpResponse<Buffer> r = node.get("/v1/apps/shop/ws/receipts" + path);
+    return read("receipts", path);
+  }
+
+  private static JsonObject read(String ws, String path) {
+    HttpResponse<Buffer> r = node.get("/v1/apps/shop/ws/" + ws + path);
     assertThat(r.statusCode()).as(path + " " + r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject();
   }
@@ -131,6 +137,79 @@ class SealedFieldsTest {
   }
 
   @Test
+  void a_client_value_shaped_like_a_sealed_value_is_stored_and_answered_as_sent_and_never_opened() throws Exception {
+    String ws = "/v1/apps/shop/ws/forged/events";
+    String card = "4929-forged-card";
+    HttpResponse<Buffer> real = node.post(ws, TestNode.batch(0, receipt(51, "5555-real-no", 1, 6)));
+    assertThat(real.statusCode()).as(real.bodyAsString()).isEqualTo(200);
+    long realOffset = real.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+    // The server's own ciphertext of that number, copied from the log into client values: as the
+    // envelope sealed values were once stored inline in, and as they are stored now.
+    JsonObject ciphertext = storedPatch(realOffset).getJsonObject("sealed").getJsonObject("no");
+    JsonObject forged = new JsonObject().put("$sealed", ciphertext);
+    JsonObject values = new JsonObject().put("no", forged).put("copy", ciphertext).put("total", 5);
+    JsonObject event = receipt(50, "unused", 5, 6);
+    event.getJsonObject("action").getJsonObject("patch").put("assoc", values.copy().put("card", card));
+    event.put("seal", new JsonArray().add("card"));
+
+    HttpResponse<Buffer> appended = node.post(ws, TestNode.batch(realOffset, event));
+    assertThat(appended.statusCode()).as(appended.bodyAsString()).isEqualTo(200);
+    long offset = appended.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+    JsonObject sent = values.copy().put("card", card);
+    assertThat(appended.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getJsonObject("action")
+        .getJsonObject("patch").getJsonObject("assoc")).isEqualTo(sent);
+    assertForgedValues("?consistentAt=" + offset, sent, List.of());
+    assertThat(node.stream(ws + "?from=" + offset).get(0).getJsonObject("action").getJsonObject("patch").getJsonObject("assoc"))
+        .isEqualTo(sent);
+    assertThat(storedRows()).contains("receipt").doesNotContain(card).doesNotContain("5555-real-no");
+
+    // Destroying the key forgets the values it sealed; the lookalikes are client values and stay.
+    HttpResponse<Buffer> expired = node.post(ws, TestNode.batch(offset, new JsonObject().put("effect", new JsonObject()
+        .put("reason", "key-expired").put("trigger", new JsonArray().add("encryption-key").add(6)))));
+    assertThat(expired.statusCode()).as(expired.bodyAsString()).isEqualTo(200);
+    long effect = expired.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+    assertForgedValues("?consistentAt=" + effect, values, List.of("card"));
+    assertThat(read("forged", "/aggregates/receipt/51?consistentAt=" + effect).getJsonObject("state"))
+        .isEqualTo(new JsonObject().put("total", 1));
+
+    // After a restart: read from storage, and folded again from the log by the next action.
+    node = node.restart();
+    assertForgedValues("?consistentAt=" + effect, values, List.of("card"));
+    HttpResponse<Buffer> next = node.post(ws, TestNode.batch(effect, TestNode.action("alice", "receipt", 50, new JsonObject().put("total", 6))));
+    assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(200);
+    long last = next.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+    assertForgedValues("?consistentAt=" + last, values.copy().put("total", 6), List.of("card"));
+    JsonObject logged = node.stream(ws + "?from=" + offset).stream().filter(l -> l.getLong("offset") == offset).findFirst().orElseThrow();
+    assertThat(logged.getJsonObject("action").getJsonObject("patch").getJsonObject("assoc")).isEqualTo(values);
+    assertThat(logged.getJsonArray("expired").getList()).containsExactly("card");
+  }
+
+  /** Receipt 50's record at both levels is {@code state}, and both views index it under its forged number. */
+  private static void assertForgedValues(String at, JsonObject state, List<String> expired) {
+    String key = URLEncoder.encode(state.getJsonObject("no").encode(), StandardCharsets.UTF_8).replace("+", "%20");
+    for (String level : List.of("cache", "storage")) {
+      JsonObject record = read("forged", "/aggregates/receipt/50" + at + "&level=" + level);
+      assertThat(record.getJsonObject("state")).as(level).isEqualTo(state);
+      assertThat(record.getJsonArray("expired", new JsonArray()).getList()).as(level).isEqualTo(expired);
+      assertThat(read("forged", "/views/receipts_by_no/" + key + at + "&level=" + level).getJsonObject("value")).as(level)
+          .isEqualTo(new JsonObject().put("ids", new JsonArray().add("50")).put("count", 1));
+      assertThat(read("forged", "/views/receipts_per_no/" + key + at + "&level=" + level).getJsonObject("value")).as(level)
+          .isEqualTo(new JsonObject().put("count", 1));
+    }
+  }
+
+  /** The patch of the stored event at {@code offset}, as the log's body holds it. */
+  private static JsonObject storedPatch(long offset) throws Exception {
+    URI uri = URI.create(pgUrl);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", null); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT body::text FROM events WHERE app = 'shop' AND offs = " + offset)) {
+      assertThat(rs.next()).isTrue();
+      return new JsonObject(rs.getString(1)).getJsonObject("action").getJsonObject("patch");
+    }
+  }
+
+  @Test
   void bad_seals_are_bad_requests_and_an_unlinked_effect_is_stored() {
     JsonObject noKeyTrigger = receipt(9, "x", 1, 9);
     noKeyTrigger.put("triggers", new JsonArray().add(new JsonArray().add("shelf").add(1)));
@@ -172,6 +251,11 @@ class SealedFieldsTest {
 
   /** Every row of every table, as text, holds neither card number. */
   private static void assertNoPlaintextStored() throws Exception {
+    assertThat(storedRows()).contains("receipt").doesNotContain(NO_1).doesNotContain(NO_2);
+  }
+
+  /** Every row of every table, as text, once storage has caught up with the cache. */
+  private static String storedRows() throws Exception {
     URI uri = URI.create(pgUrl);
     String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
     String user = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo().split(":")[0];
@@ -199,6 +283,6 @@ class SealedFieldsTest {
         }
       }
     }
-    assertThat(dump.toString()).contains("receipt").doesNotContain(NO_1).doesNotContain(NO_2);
+    return dump.toString();
   }
 }
