@@ -26,7 +26,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -63,7 +62,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final List<SyncView> syncViews;
   private final FaultHook faults;
   private final KeyRing keyRing;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final AppendQueue<Pending> queue;
   private final TouchIndex touches;
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
@@ -90,6 +89,9 @@ public final class CommandProcessorVerticle extends VerticleBase {
     this.faults = faults;
     this.keyRing = keyRing;
     this.touches = new TouchIndex(config.heldAggregates());
+    this.queue = new AppendQueue<>(
+        new AppendQueue.Limits(config.maxQueuedBatches(), config.maxQueuedBytes(), config.maxGroupEvents(), config.maxGroupBytes()),
+        p -> p.request().batch().events().size(), p -> p.request().bytes(), CommandProcessorVerticle::expiresKeys);
   }
 
   @Override
@@ -115,7 +117,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
     return Future.join(unregistered, idle).eventually(() -> {
-      movedAway(queue, "partition " + partition + " is moving to another node; send again");
+      movedAway(queue.drainAll(), "partition " + partition + " is moving to another node; send again");
       return Future.succeededFuture();
     });
   }
@@ -131,11 +133,10 @@ public final class CommandProcessorVerticle extends VerticleBase {
       message.reply(new Outcome.Moved("partition " + partition + " is moving to another node; send again"));
       return;
     }
-    if (queue.size() >= config.maxQueuedBatches()) {
+    if (!queue.offer(new Pending(message.body(), message))) {
       message.reply(new Outcome.Unavailable("partition " + partition + " is overloaded; retry later"));
       return;
     }
-    queue.add(new Pending(message.body(), message));
     drain();
   }
 
@@ -171,20 +172,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     }
     committing = true;
     groupDone = Promise.promise();
-    List<Pending> group = new ArrayList<>();
-    int events = 0;
-    while (!queue.isEmpty() && (group.isEmpty() || events + queue.peek().request().batch().events().size() <= config.maxGroupEvents())) {
-      // A batch that destroys a data key is committed alone: no key is created and destroyed in one statement.
-      if (!group.isEmpty() && expiresKeys(queue.peek())) {
-        break;
-      }
-      Pending next = queue.poll();
-      events += next.request().batch().events().size();
-      group.add(next);
-      if (expiresKeys(next)) {
-        break;
-      }
-    }
+    List<Pending> group = queue.nextGroup();
     commit(group).onComplete(done -> {
       committing = false;
       groupDone.complete();
@@ -253,7 +241,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
             LOG.warn("Group commit on {} refused: {}", partition, failure.getMessage());
             stopping = true;
             movedAway(new ArrayList<>(group), "partition " + partition + " has moved to another node; send again");
-            movedAway(queue, "partition " + partition + " has moved to another node; send again");
+            movedAway(queue.drainAll(), "partition " + partition + " has moved to another node; send again");
             vertx.eventBus().send(Addresses.deposed(), ((FencedException) failure).deposal());
             return Future.succeededFuture(List.<Outcome>of());
           }

@@ -196,7 +196,7 @@ class PlanFromMemoryTest {
               null, triggers, List.of()));
         }
       }
-      group.add(new AppendRequest(ws, new Batch(base, resolved, random.nextInt(20) == 0, events)));
+      group.add(new AppendRequest(ws, new Batch(base, resolved, random.nextInt(20) == 0, events), 0));
     }
     return group;
   }
