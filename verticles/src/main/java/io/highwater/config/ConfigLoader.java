@@ -58,6 +58,7 @@ public final class ConfigLoader {
     override(env, "HIGHWATER_CLUSTER_DISCOVERY", v -> out.getJsonObject("cluster").put("discovery", v));
     override(env, "HIGHWATER_CLUSTER_KUBERNETES_SERVICE", v -> out.getJsonObject("cluster").put("kubernetesService", v));
     override(env, "HIGHWATER_CLUSTER_OWNER_LEASE_MS", v -> out.getJsonObject("cluster").put("ownerLeaseMs", Long.parseLong(v)));
+    override(env, "HIGHWATER_HELD_AGGREGATES", v -> out.getJsonObject("commandProcessor").put("heldAggregates", Integer.parseInt(v)));
     override(env, "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("records").put("flushIntervalMs", Long.parseLong(v)));
     override(env, "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("views").put("flushIntervalMs", Long.parseLong(v)));
     return out;

@@ -84,7 +84,12 @@ public record HighwaterConfig(
     }
   }
 
-  public record CommandProcessor(int maxGroupEvents, int maxQueuedBatches, long requestTimeoutMs) {}
+  /**
+   * Per partition: a group's and the queue's bounds (the bytes are the batches' request bodies), and
+   * how many aggregates the command processor remembers the last touch of (ADR 0009).
+   */
+  public record CommandProcessor(int maxGroupEvents, long maxGroupBytes, int maxQueuedBatches, long maxQueuedBytes,
+      long requestTimeoutMs, int heldAggregates) {}
 
   public record Records(long flushIntervalMs, int bundleSize) {}
 
@@ -156,7 +161,8 @@ public record HighwaterConfig(
             cluster.getLong("ownerLeaseMs"),
             cluster.getLong("claimRetryMs"),
             cluster.getLong("routeRetryMs")),
-        new CommandProcessor(cp.getInteger("maxGroupEvents"), cp.getInteger("maxQueuedBatches"), cp.getLong("requestTimeoutMs")),
+        new CommandProcessor(cp.getInteger("maxGroupEvents"), cp.getLong("maxGroupBytes"), cp.getInteger("maxQueuedBatches"),
+            cp.getLong("maxQueuedBytes"), cp.getLong("requestTimeoutMs"), cp.getInteger("heldAggregates")),
         new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
         new Views(views.getLong("flushIntervalMs"), views.getInteger("bundleSize"),
             views.getInteger("logPageSize"), views.getInteger("stateCacheSize")),

@@ -10,14 +10,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A validated batch for the workspace {@code ws}, on its way to the partition's command processor. */
-public record AppendRequest(String ws, Batch batch) {
+/**
+ * A validated batch for the workspace {@code ws}, on its way to the partition's command processor;
+ * {@code bytes} is what its request body weighed, by which queues and groups are bounded.
+ */
+public record AppendRequest(String ws, Batch batch, int bytes) {
 
   public JsonObject toJson() {
     JsonArray events = new JsonArray();
     batch.events().forEach(e -> events.add(e.toJson()));
     return new JsonObject()
         .put("ws", ws)
+        .put("bytes", bytes)
         .put("baseOffset", batch.baseOffset())
         .put("resolved", new JsonArray(new ArrayList<>(batch.resolved())))
         .put("dry", batch.dry())
@@ -30,6 +34,6 @@ public record AppendRequest(String ws, Batch batch) {
     Set<Long> resolved = new HashSet<>();
     json.getJsonArray("resolved").forEach(o -> resolved.add(((Number) o).longValue()));
     return new AppendRequest(json.getString("ws"),
-        new Batch(json.getLong("baseOffset"), resolved, json.getBoolean("dry"), events));
+        new Batch(json.getLong("baseOffset"), resolved, json.getBoolean("dry"), events), json.getInteger("bytes"));
   }
 }

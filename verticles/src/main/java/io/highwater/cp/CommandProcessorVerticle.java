@@ -16,6 +16,7 @@ import io.highwater.keys.KeyRing;
 import io.highwater.keys.TriggerKey;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.FencedException;
+import io.highwater.storage.PlanOutdated;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
@@ -25,7 +26,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -62,7 +62,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final List<SyncView> syncViews;
   private final FaultHook faults;
   private final KeyRing keyRing;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final AppendQueue<Pending> queue;
+  private final TouchIndex touches;
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
   private boolean committing;
@@ -87,6 +88,10 @@ public final class CommandProcessorVerticle extends VerticleBase {
     this.config = config;
     this.faults = faults;
     this.keyRing = keyRing;
+    this.touches = new TouchIndex(config.heldAggregates());
+    this.queue = new AppendQueue<>(
+        new AppendQueue.Limits(config.maxQueuedBatches(), config.maxQueuedBytes(), config.maxGroupEvents(), config.maxGroupBytes()),
+        p -> p.request().batch().events().size(), p -> p.request().bytes(), CommandProcessorVerticle::expiresKeys);
   }
 
   @Override
@@ -112,7 +117,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
     return Future.join(unregistered, idle).eventually(() -> {
-      movedAway(queue, "partition " + partition + " is moving to another node; send again");
+      movedAway(queue.drainAll(), "partition " + partition + " is moving to another node; send again");
       return Future.succeededFuture();
     });
   }
@@ -128,11 +133,10 @@ public final class CommandProcessorVerticle extends VerticleBase {
       message.reply(new Outcome.Moved("partition " + partition + " is moving to another node; send again"));
       return;
     }
-    if (queue.size() >= config.maxQueuedBatches()) {
+    if (!queue.offer(new Pending(message.body(), message))) {
       message.reply(new Outcome.Unavailable("partition " + partition + " is overloaded; retry later"));
       return;
     }
-    queue.add(new Pending(message.body(), message));
     drain();
   }
 
@@ -168,20 +172,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     }
     committing = true;
     groupDone = Promise.promise();
-    List<Pending> group = new ArrayList<>();
-    int events = 0;
-    while (!queue.isEmpty() && (group.isEmpty() || events + queue.peek().request().batch().events().size() <= config.maxGroupEvents())) {
-      // A batch that destroys a data key is committed alone: no key is created and destroyed in one statement.
-      if (!group.isEmpty() && expiresKeys(queue.peek())) {
-        break;
-      }
-      Pending next = queue.poll();
-      events += next.request().batch().events().size();
-      group.add(next);
-      if (expiresKeys(next)) {
-        break;
-      }
-    }
+    List<Pending> group = queue.nextGroup();
     commit(group).onComplete(done -> {
       committing = false;
       groupDone.complete();
@@ -193,65 +184,51 @@ public final class CommandProcessorVerticle extends VerticleBase {
     return pending.request().batch().events().stream().anyMatch(e -> SealedGroup.expiring(pending.request().ws(), e) != null);
   }
 
+  /** What a group's write left: the plan, each batch's outcome, and (when something was written) what it stored. */
+  private record Written(GroupPlan plan, List<Outcome> outcomes, SealedGroup sealed) {}
+
   /** Plans, writes and applies one group; every batch of it gets exactly one reply. */
   private Future<Void> commit(List<Pending> group) {
     long first = nextOffset;
+    List<AppendRequest> requests = group.stream().map(Pending::request).toList();
     Set<AggregateKey> aggregates = new LinkedHashSet<>();
-    Set<String> ids = new LinkedHashSet<>();
-    long minBase = Long.MAX_VALUE;
-    boolean effects = false;
     Set<TriggerKey> keyed = new LinkedHashSet<>();
     Set<TriggerKey> expiring = new LinkedHashSet<>();
-    for (Pending p : group) {
-      String ws = p.request().ws();
-      minBase = Math.min(minBase, p.request().batch().baseOffset());
-      for (Event e : p.request().batch().events()) {
+    for (AppendRequest request : requests) {
+      String ws = request.ws();
+      for (Event e : request.batch().events()) {
         if (e.isAction()) {
           aggregates.add(new AggregateKey(ws, e.action().aggregate()));
           if (!e.seal().isEmpty()) {
             keyed.add(SealedGroup.sealingTrigger(ws, e));
           }
         } else {
-          effects = true;
           Optional.ofNullable(SealedGroup.expiring(ws, e)).ifPresent(t -> {
             keyed.add(t);
             expiring.add(t);
           });
         }
-        e.idIfAny().ifPresent(ids::add);
       }
     }
-    Future<List<EventLog.Touch>> touches = log.touching(partition, aggregates, minBase);
-    Future<List<EventLog.Link>> links = effects ? log.links(partition, aggregates) : Future.succeededFuture(List.of());
-    Future<List<StoredEvent>> repeats = log.byIds(partition, ids);
+    // The records before the group are read while it is planned and written: only this verticle
+    // changes them, and only after the write.
     Future<Map<AggregateKey, RecordState>> bases = applier.bases(aggregates);
     Future<Map<TriggerKey, DataKey>> keys = keyRing.keys(partition, keyed);
-    return Future.all(List.of(touches, links, repeats, bases, keys))
-        .compose(found -> {
-          History history = new History();
-          touches.result().forEach(t -> history.addStoredTouch(t.aggregate(), t.event()));
-          links.result().forEach(l -> history.link(l.aggregate(), l.trigger()));
-          repeats.result().forEach(history::addStoredId);
-          GroupPlan plan = new GroupPlan(partition.partition(), nextOffset, history);
-          List<Outcome> outcomes = group.stream().map(p -> plan.add(p.request().ws(), p.request().batch())).toList();
-          if (plan.accepted().isEmpty()) {
-            return Future.succeededFuture(outcomes);
+    return keys
+        .compose(found -> planAndWrite(requests, found, true))
+        .compose(written -> {
+          if (written.sealed() == null) {
+            return Future.succeededFuture(written.outcomes());
           }
-          SealedGroup sealed = SealedGroup.seal(plan.accepted(), keys.result());
-          List<EventLog.NewKey> created = new ArrayList<>();
-          sealed.created().forEach((trigger, key) -> created.add(new EventLog.NewKey(trigger.ws(), trigger.trigger(), keyRing.wrap(key))));
-          List<EventLog.ExpiredKey> expired = sealed.expired().stream().map(t -> new EventLog.ExpiredKey(t.ws(), t.trigger())).toList();
-          return log.append(partition, sealed.events(), created, expired)
-              .compose(v -> {
-                nextOffset = plan.nextOffset();
-                faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
-                // Destroyed keys leave memory before any watermark covers the effect; the states
-                // before it are still opened with the group's own copy of them.
-                sealed.expired().forEach(t -> keyRing.forget(partition, t));
-                sealed.created().forEach((trigger, key) -> keyRing.remember(partition, trigger, key));
-                return applier.apply(sealed.events(), bases.result(), true, sealed.used(keys.result()));
-              })
-              .map(outcomes);
+          SealedGroup sealed = written.sealed();
+          nextOffset = written.plan().nextOffset();
+          faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
+          // Destroyed keys leave memory before any watermark covers the effect; the states
+          // before it are still opened with the group's own copy of them.
+          sealed.expired().forEach(t -> keyRing.forget(partition, t));
+          sealed.created().forEach((trigger, key) -> keyRing.remember(partition, trigger, key));
+          return bases.compose(found -> applier.apply(sealed.events(), new HashMap<>(found), true, sealed.used(keys.result())))
+              .map(written.outcomes());
         })
         .onSuccess(outcomes -> {
           for (int i = 0; i < group.size(); i++) {
@@ -264,20 +241,84 @@ public final class CommandProcessorVerticle extends VerticleBase {
             LOG.warn("Group commit on {} refused: {}", partition, failure.getMessage());
             stopping = true;
             movedAway(new ArrayList<>(group), "partition " + partition + " has moved to another node; send again");
-            movedAway(queue, "partition " + partition + " has moved to another node; send again");
+            movedAway(queue.drainAll(), "partition " + partition + " has moved to another node; send again");
             vertx.eventBus().send(Addresses.deposed(), ((FencedException) failure).deposal());
             return Future.succeededFuture(List.<Outcome>of());
           }
           LOG.warn("Group commit on {} failed; the group is answered unavailable", partition, failure);
           Outcome unavailable = new Outcome.Unavailable("storage unavailable: " + failure.getMessage());
           group.forEach(p -> p.message().reply(unavailable));
-          // Whether a destroyed key's row went with the statement is PostgreSQL's to say now.
+          // Whether a destroyed key's row went with the statement is PostgreSQL's to say now, and so is
+          // whether the group is in the log: what memory says of the touched aggregates may be behind.
           expiring.forEach(t -> keyRing.evict(partition, t));
+          touches.clear();
           // The statement may have committed, and any part of the group may be unapplied: take the
           // log up again from the group's first offset (applying is idempotent by offset).
           return recoverFrom(first - 1, RECOVERY_FIRST_DELAY_MS).map(List.<Outcome>of());
         })
         .mapEmpty();
+  }
+
+  /**
+   * Plans the group, from memory when it can (the write then checks what memory does not hold), else
+   * from the log's answers, and writes what it accepts. A write that finds the log not as planned
+   * from memory wrote nothing: the group is planned again from the log.
+   */
+  private Future<Written> planAndWrite(List<AppendRequest> requests, Map<TriggerKey, DataKey> keys, boolean fromMemory) {
+    Optional<History> remembered = fromMemory ? PlanFromMemory.history(requests, touches) : Optional.empty();
+    Future<History> history = remembered.map(Future::succeededFuture).orElseGet(() -> lookUp(requests));
+    return history.compose(known -> {
+      GroupPlan plan = new GroupPlan(partition.partition(), nextOffset, known);
+      List<Outcome> outcomes = requests.stream().map(r -> plan.add(r.ws(), r.batch())).toList();
+      if (remembered.isPresent() && !PlanFromMemory.answers(requests, outcomes)) {
+        return planAndWrite(requests, keys, false);
+      }
+      if (plan.accepted().isEmpty()) {
+        return Future.succeededFuture(new Written(plan, outcomes, null));
+      }
+      SealedGroup sealed = SealedGroup.seal(plan.accepted(), keys);
+      List<EventLog.NewKey> created = new ArrayList<>();
+      sealed.created().forEach((trigger, key) -> created.add(new EventLog.NewKey(trigger.ws(), trigger.trigger(), keyRing.wrap(key))));
+      List<EventLog.ExpiredKey> expired = sealed.expired().stream().map(t -> new EventLog.ExpiredKey(t.ws(), t.trigger())).toList();
+      Map<AggregateKey, Long> checks = PlanFromMemory.checks(requests, outcomes, touches, remembered.isPresent());
+      return log.append(partition, sealed.events(), created, expired, checks)
+          .map(storedLinks -> {
+            touches.committed(sealed.events(), storedLinks);
+            return new Written(plan, outcomes, sealed);
+          })
+          .recover(failure -> failure instanceof PlanOutdated && remembered.isPresent()
+              ? planAndWrite(requests, keys, false)
+              : Future.failedFuture(failure));
+    });
+  }
+
+  /** The log's answers for the group: what touched its aggregates after the lowest base offset, their links, and its ids. */
+  private Future<History> lookUp(List<AppendRequest> requests) {
+    Set<AggregateKey> aggregates = new LinkedHashSet<>();
+    Set<String> ids = new LinkedHashSet<>();
+    long minBase = Long.MAX_VALUE;
+    boolean effects = false;
+    for (AppendRequest request : requests) {
+      minBase = Math.min(minBase, request.batch().baseOffset());
+      for (Event e : request.batch().events()) {
+        if (e.isAction()) {
+          aggregates.add(new AggregateKey(request.ws(), e.action().aggregate()));
+        } else {
+          effects = true;
+        }
+        e.idIfAny().ifPresent(ids::add);
+      }
+    }
+    Future<List<EventLog.Touch>> touching = log.touching(partition, aggregates, minBase);
+    Future<List<EventLog.Link>> links = effects ? log.links(partition, aggregates) : Future.succeededFuture(List.of());
+    Future<List<StoredEvent>> repeats = log.byIds(partition, ids);
+    return Future.all(touching, links, repeats).map(found -> {
+      History history = new History();
+      touching.result().forEach(t -> history.addStoredTouch(t.aggregate(), t.event()));
+      links.result().forEach(l -> history.link(l.aggregate(), l.trigger()));
+      repeats.result().forEach(history::addStoredId);
+      return history;
+    });
   }
 
   /**

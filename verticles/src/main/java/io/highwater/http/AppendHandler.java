@@ -44,7 +44,7 @@ final class AppendHandler implements Handler<RoutingContext> {
     PartitionId partition = apps.partitionOfWs(ctx);
     String ws = apps.ws(ctx);
     Batch batch = parse(ctx);
-    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch), timeoutMs,
+    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch, ctx.body().length()), timeoutMs,
             outcome -> outcome instanceof Outcome.Moved)
         .onSuccess(reply -> answer(ctx, partition, reply.body()))
         .onFailure(e -> Responses.fail(ctx, unavailable(partition, e)));

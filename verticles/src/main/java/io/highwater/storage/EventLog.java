@@ -11,6 +11,7 @@ import io.highwater.event.Trigger;
 import io.highwater.keys.TriggerKey;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -18,6 +19,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +33,40 @@ public final class EventLog {
   /** An action linking an aggregate to a trigger. */
   public record Link(AggregateKey aggregate, Trigger trigger) {}
 
+  /**
+   * For each row of {@code checks}: does anything stored after its base offset touch that aggregate,
+   * an action on it or an effect on a trigger linked to it? LIMIT 1 stops at the first one found and,
+   * like OFFSET 0 below, keeps each aggregate one probe per index.
+   */
+  static final String TOUCHED_AFTER_BASE = """
+      SELECT 1 FROM checks c
+      CROSS JOIN LATERAL (
+        SELECT 1 FROM events e
+        WHERE e.app = $1 AND e.partition = $2 AND e.ws = c.ws AND e.agg_type = c.agg_type AND e.agg_id = c.agg_id
+          AND e.agg_type IS NOT NULL AND e.offs > c.base
+        UNION ALL
+        SELECT 1 FROM trigger_links l
+        CROSS JOIN LATERAL (
+          SELECT 1 FROM events e
+          WHERE e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.trigger_type = l.trigger_type
+            AND e.trigger_id = l.trigger_id AND e.trigger_type IS NOT NULL AND e.offs > c.base
+          LIMIT 1) e
+        WHERE l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.agg_type = c.agg_type AND l.agg_id = c.agg_id
+        LIMIT 1) t""";
+
+  /** Every stored trigger link of the aggregates in {@code checks}, as one JSON array of [ws, type, id, trigger type, trigger id]. */
+  static final String STORED_LINKS = """
+      SELECT coalesce(jsonb_agg(jsonb_build_array(c.ws, c.agg_type, c.agg_id, l.trigger_type, l.trigger_id)), '[]'::jsonb)
+      FROM checks c
+      CROSS JOIN LATERAL (
+        SELECT l.trigger_type, l.trigger_id FROM trigger_links l
+        WHERE l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.agg_type = c.agg_type AND l.agg_id = c.agg_id
+        OFFSET 0) l""";
+
   // One statement, so one round trip and atomic without BEGIN/COMMIT: the events and their trigger links,
-  // fenced by the writer's epoch (a deposed owner's statement fails whole).
-  private static final String APPEND = """
+  // fenced by the writer's epoch (a deposed owner's statement fails whole). Every CTE sees the log as it
+  // was before the statement, so the checks and the stored links it answers leave out the group itself.
+  static final String APPEND = """
       WITH ev AS (
         INSERT INTO events (app, partition, offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body)
         SELECT $1, $2, t.offs, t.ws, t.event_id, t.agg_type, t.agg_id, t.trigger_type, t.trigger_id, t.body::jsonb
@@ -53,8 +86,14 @@ public final class EventLog {
         DELETE FROM data_keys d
         USING unnest($21::text[], $22::text[], $23::text[]) AS x(ws, trigger_type, trigger_id)
         WHERE d.app = $1 AND d.partition = $2 AND d.ws = x.ws AND d.trigger_type = x.trigger_type AND d.trigger_id = x.trigger_id
+      ), checks AS (
+        SELECT * FROM unnest($25::text[], $26::text[], $27::text[], $28::bigint[]) AS c(ws, agg_type, agg_id, base)
       )
-      SELECT highwater_fence($1, $2, $24)""";
+      SELECT highwater_fence($1, $2, $24) AS fenced,
+        highwater_untouched(NOT EXISTS (""" + TOUCHED_AFTER_BASE + """
+        )) AS untouched,
+        (""" + STORED_LINKS + """
+        ) AS stored_links""";
 
   static final String LAST_OFFSET =
       "SELECT coalesce(max(offs), 0) FROM events WHERE app = $1 AND partition = $2";
@@ -150,9 +189,14 @@ public final class EventLog {
 
   /**
    * Stores the events with their trigger links, creates the new data keys and deletes the expired
-   * ones, all in one atomic statement; fails with {@link FencedException} if this node no longer owns the partition.
+   * ones, all in one atomic statement. {@code checks} gives, for aggregates the caller has not looked
+   * up, the base offset after which nothing stored may touch them; the answer is the trigger links
+   * stored for each of them before this append. Fails with {@link PlanOutdated} if a check fails or an
+   * event id is stored already, and with {@link FencedException} if this node no longer owns the
+   * partition; then nothing was written.
    */
-  public Future<Void> append(PartitionId partition, List<StoredEvent> events, List<NewKey> newKeys, List<ExpiredKey> expired) {
+  public Future<Map<AggregateKey, List<Trigger>>> append(PartitionId partition, List<StoredEvent> events, List<NewKey> newKeys,
+      List<ExpiredKey> expired, Map<AggregateKey, Long> checks) {
     int n = events.size();
     Long[] offs = new Long[n];
     String[] ws = new String[n];
@@ -213,7 +257,23 @@ public final class EventLog {
         .addArrayOfString(expired.stream().map(ExpiredKey::ws).toArray(String[]::new))
         .addArrayOfString(expired.stream().map(k -> k.trigger().type()).toArray(String[]::new))
         .addArrayOfString(expired.stream().map(k -> k.trigger().id()).toArray(String[]::new));
-    return FencedException.write(owned, partition, epoch -> pool.preparedQuery(APPEND).execute(params.addLong(epoch)).mapEmpty());
+    Map<AggregateKey, List<Trigger>> storedLinks = new HashMap<>();
+    checks.keySet().forEach(key -> storedLinks.put(key, new ArrayList<>()));
+    return FencedException.write(owned, partition, epoch -> pool.preparedQuery(APPEND)
+        .execute(params.addLong(epoch)
+            .addArrayOfString(checks.keySet().stream().map(AggregateKey::ws).toArray(String[]::new))
+            .addArrayOfString(checks.keySet().stream().map(k -> k.aggregate().type()).toArray(String[]::new))
+            .addArrayOfString(checks.keySet().stream().map(k -> k.aggregate().id()).toArray(String[]::new))
+            .addArrayOfLong(checks.values().toArray(Long[]::new)))
+        .recover(failure -> Future.failedFuture(PlanOutdated.of(failure)))
+        .map(rows -> {
+          for (Object link : rows.iterator().next().getJsonArray("stored_links")) {
+            JsonArray l = (JsonArray) link;
+            storedLinks.get(new AggregateKey(l.getString(0), new Aggregate(l.getString(1), l.getString(2))))
+                .add(new Trigger(l.getString(3), l.getString(4)));
+          }
+          return storedLinks;
+        }));
   }
 
   /** Every stored event after {@code offset} touching one of the aggregates, oldest first. */

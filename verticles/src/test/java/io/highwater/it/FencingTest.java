@@ -66,14 +66,14 @@ class FencingTest {
     OwnedPartitions a = new OwnedPartitions();
     Ownership first = claim(a, "node-a");
     assertThat(first.epoch()).isEqualTo(1);
-    new EventLog(db.pool(), a).append(P0, List.of(event(1, "a-1")), List.of(), List.of()).await();
+    new EventLog(db.pool(), a).append(P0, List.of(event(1, "a-1")), List.of(), List.of(), java.util.Map.of()).await();
 
     // node-a never renewed a lease, so node-b may take the partition
     OwnedPartitions b = new OwnedPartitions();
     Ownership second = claim(b, "node-b");
     assertThat(second.epoch()).isEqualTo(2);
 
-    assertFenced(() -> new EventLog(db.pool(), a).append(P0, List.of(event(2, "a-2")), List.of(), List.of()).await());
+    assertFenced(() -> new EventLog(db.pool(), a).append(P0, List.of(event(2, "a-2")), List.of(), List.of(), java.util.Map.of()).await());
     assertFenced(() -> new RecordStore(db.pool(), a).flush(P0, "records", Map.of(record("x"), state()), 2).await());
     assertFenced(() -> new ViewStore(db.pool(), a).flush(P0, "books_by_author", Map.of(new ViewKey("w", "k"), value()), 2).await());
     assertFenced(() -> new ViewStore(db.pool(), a).replace(P0, "books_by_author", "books_by_author~rebuild", 2).await());
@@ -84,7 +84,7 @@ class FencingTest {
     assertThat(count("SELECT count(*) FROM view_rows")).isZero();
     assertThat(count("SELECT count(*) FROM checkpoints")).isZero();
 
-    new EventLog(db.pool(), b).append(P0, List.of(event(2, "b-2")), List.of(), List.of()).await();
+    new EventLog(db.pool(), b).append(P0, List.of(event(2, "b-2")), List.of(), List.of(), java.util.Map.of()).await();
     new RecordStore(db.pool(), b).flush(P0, "records", Map.of(record("x"), state()), 2).await();
     assertThat(count("SELECT count(*) FROM events")).isEqualTo(2);
     assertThat(count("SELECT offs FROM checkpoints WHERE entity = 'records'")).isEqualTo(2);
@@ -98,7 +98,7 @@ class FencingTest {
     assertThat(catalog.claim(P0, "node-b", LEASE_MS).await()).isEmpty();
 
     catalog.release(P0, "node-a", first.epoch()).await();
-    assertFenced(() -> new EventLog(db.pool(), a).append(P0, List.of(event(1, "a-1")), List.of(), List.of()).await());
+    assertFenced(() -> new EventLog(db.pool(), a).append(P0, List.of(event(1, "a-1")), List.of(), List.of(), java.util.Map.of()).await());
     assertThat(catalog.claim(P0, "node-b", LEASE_MS).await()).contains(2L);
     // a late release under the old epoch does not free the new owner's partition
     catalog.release(P0, "node-a", first.epoch()).await();
@@ -118,7 +118,7 @@ class FencingTest {
 
   @Test
   void aNodeThatDoesNotOwnThePartitionIsRefusedBeforeAnyRoundTrip() {
-    assertFenced(() -> new EventLog(db.pool(), new OwnedPartitions()).append(P0, List.of(event(1, "x")), List.of(), List.of()).await());
+    assertFenced(() -> new EventLog(db.pool(), new OwnedPartitions()).append(P0, List.of(event(1, "x")), List.of(), List.of(), java.util.Map.of()).await());
   }
 
   private Ownership claim(OwnedPartitions owned, String node) {

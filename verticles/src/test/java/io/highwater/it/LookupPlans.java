@@ -124,6 +124,9 @@ public final class LookupPlans {
       return new String[] {"bigint", l.toString()};
     } else if (p instanceof String[] a) {
       return new String[] {"text[]", "ARRAY[" + String.join(", ", java.util.Arrays.stream(a).map(LookupPlans::quote).toList()) + "]::text[]"};
+    } else if (p instanceof byte[][] a) {
+      return new String[] {"bytea[]", "ARRAY[" + String.join(", ", java.util.Arrays.stream(a)
+          .map(b -> "'\\x" + java.util.HexFormat.of().formatHex(b) + "'").toList()) + "]::bytea[]"};
     } else if (p instanceof Long[] a) {
       return new String[] {"bigint[]", "ARRAY[" + String.join(", ", java.util.Arrays.stream(a).map(String::valueOf).toList()) + "]::bigint[]"};
     }
@@ -131,6 +134,9 @@ public final class LookupPlans {
   }
 
   private static String quote(String s) {
+    if (s == null) {
+      return "NULL";
+    }
     return "'" + s.replace("'", "''") + "'";
   }
 
