@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexMembersTest {
 
   private static final String VIEW = "books_by_author";
+  private static final String SYNC_VIEW = "books_by_author_sync";
 
   @TempDir
   static Path dataDir;
@@ -83,8 +84,29 @@ class IndexMembersTest {
         .isZero();
   }
 
+  /**
+   * On a node that keeps one member cached per view, so that values are let go and read again from
+   * storage, and with a sync index beside the async one.
+   */
   @Test
-  void values_read_as_before_after_moves_a_restart_and_a_rebuild() {
+  void values_read_as_before_after_moves_a_restart_and_a_rebuild() throws Exception {
+    Path conf = TestNode.confWith(dataDir.resolve("kept"), config -> {
+      config.getJsonObject("views").put("keptMembers", 1);
+      config.getJsonObject("apps").getJsonObject("bookstore").getJsonObject("views").put(SYNC_VIEW, new JsonObject()
+          .put("projector", "index").put("mode", "sync").put("options", new JsonObject().put("type", "book").put("field", "author")));
+    });
+    TestNode big = node;
+    node = TestNode.start(java.nio.file.Files.createDirectories(dataDir.resolve("kept-data")), TestDatabase.fresh(),
+        Map.of("HIGHWATER_CONF_DIR", conf.toString()));
+    try {
+      movesRestartAndRebuild();
+    } finally {
+      node.close();
+      node = big;
+    }
+  }
+
+  private static void movesRestartAndRebuild() {
     String ws = "m-wire";
     append(ws, book("b1", "Ann"), book("b2", "Ann"), book("b3", "Ann"), book("b4", "Bob"), book("b5", "Dee"));
     // b2 changes author, b3 loses its author, b5 leaves Dee alone: Dee stays, empty.
@@ -105,21 +127,25 @@ class IndexMembersTest {
         "Dee", expected.get("Dee"));
     assertValues(ws, joined, afterJoin);
 
-    HttpResponse<Buffer> rebuild = node.post("/v1/apps/bookstore/views/" + VIEW + "/rebuild", new JsonObject());
-    assertThat(rebuild.statusCode()).as(rebuild.bodyAsString()).isEqualTo(202);
-    eventually(() -> node.consistency(ws).getJsonObject("entities").getJsonObject("view:" + VIEW),
-        entity -> !entity.containsKey("rebuild") && entity.getLong("storage") >= joined);
+    for (String view : List.of(VIEW, SYNC_VIEW)) {
+      HttpResponse<Buffer> rebuild = node.post("/v1/apps/bookstore/views/" + view + "/rebuild", new JsonObject());
+      assertThat(rebuild.statusCode()).as(rebuild.bodyAsString()).isEqualTo(202);
+      eventually(() -> node.consistency(ws).getJsonObject("entities").getJsonObject("view:" + view),
+          entity -> !entity.containsKey("rebuild") && entity.getLong("storage") >= joined);
+    }
     assertValues(ws, joined, afterJoin);
   }
 
   private static void assertValues(String ws, long at, Map<String, String> expected) {
-    expected.forEach((key, value) -> {
-      JsonObject storage = read(ws, key, at, "storage");
-      JsonObject cache = read(ws, key, at, "cache");
-      assertThat(storage.getJsonObject("value").encode()).as("%s at storage", key).isEqualTo(value);
-      assertThat(cache.getJsonObject("value").encode()).as("%s at cache", key).isEqualTo(value);
-      assertThat(cache.getLong("offs")).as("offs of %s", key).isEqualTo(storage.getLong("offs"));
-    });
+    for (String view : List.of(VIEW, SYNC_VIEW)) {
+      expected.forEach((key, value) -> {
+        JsonObject storage = read(ws, view, key, at, "storage");
+        JsonObject cache = read(ws, view, key, at, "cache");
+        assertThat(storage.getJsonObject("value").encode()).as("%s of %s at storage", key, view).isEqualTo(value);
+        assertThat(cache.getJsonObject("value").encode()).as("%s of %s at cache", key, view).isEqualTo(value);
+        assertThat(cache.getLong("offs")).as("offs of %s of %s", key, view).isEqualTo(storage.getLong("offs"));
+      });
+    }
   }
 
   private static JsonObject book(String id, String author) {
@@ -134,7 +160,11 @@ class IndexMembersTest {
   }
 
   private static JsonObject read(String ws, String key, long at, String level) {
-    HttpResponse<Buffer> response = node.get("/v1/apps/bookstore/ws/" + ws + "/views/" + VIEW + "/" + key.replace(" ", "%20")
+    return read(ws, VIEW, key, at, level);
+  }
+
+  private static JsonObject read(String ws, String view, String key, long at, String level) {
+    HttpResponse<Buffer> response = node.get("/v1/apps/bookstore/ws/" + ws + "/views/" + view + "/" + key.replace(" ", "%20")
         + "?consistentAt=" + at + "&level=" + level + "&timeoutMs=60000");
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
