@@ -199,7 +199,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     if (copy != null) {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {
-      copy = new ViewTrack(vertx, partition, view, copyName(), log, store, new ViewCache(vertx, partition, copyName()),
+      copy = new ViewTrack(vertx, partition, view, copyName(), log, store, emptyCopyCache(),
           new AggregateStates(config.stateCacheSize(), keyRing), config, faults, keyRing, upTo -> Future.succeededFuture());
       LOG.info("Rebuilding view {} of {} from offset 0 beside the live copy", view.name(), partition);
       store.discard(partition, copyName())
@@ -258,6 +258,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
         .compose(v -> store.replace(partition, view.name(), copyName(), copy.position()))
         .onSuccess(v -> {
           cache.clear();
+          emptyCopyCache();
           live = liveTrack(copy.states());
           live.start(copy.position());
           long position = copy.position();
@@ -292,8 +293,15 @@ public final class ViewActualizerVerticle extends VerticleBase {
     LOG.error("Rebuild of view {} of {} failed; the live copy keeps serving", view.name(), partition, e);
     ViewTrack abandoned = copy;
     copy = null;
-    abandoned.pause().onComplete(done -> coordinator.commit(Advance.status(entity(), new JsonObject()
+    abandoned.pause().onComplete(done -> emptyCopyCache()).onComplete(done -> coordinator.commit(Advance.status(entity(), new JsonObject()
         .put("rebuild", new JsonObject().put("status", "failed").put("error", String.valueOf(e))))));
+  }
+
+  /** The copy's cache, emptied: it may keep values once flushed (per-member ones), which a new copy must not see. */
+  private ViewCache emptyCopyCache() {
+    ViewCache copyCache = new ViewCache(vertx, partition, copyName());
+    copyCache.clear();
+    return copyCache;
   }
 
   private static Promise<Void> promiseDone() {

@@ -3,6 +3,7 @@ package io.highwater.actualizer;
 import io.highwater.projector.Intents;
 import io.highwater.projector.ProjectedEvent;
 import io.highwater.projector.Projector;
+import io.highwater.storage.Members;
 import io.highwater.storage.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
 
 /**
  * Applies a projector's intents to view values, in event order. A key whose value already carries
@@ -75,22 +77,43 @@ public final class ViewApplier {
         .map(ViewValue::value), new Intents() {
           @Override
           public void put(String key, JsonObject value) {
-            write(stored(ws, key, sealed), new ViewValue(value, offset));
+            write(stored(ws, key, sealed), current -> new ViewValue(value, offset), false);
           }
 
           @Override
           public void delete(String key) {
-            write(stored(ws, key, sealed), new ViewValue(null, offset));
+            write(stored(ws, key, sealed), current -> new ViewValue(null, offset), false);
           }
 
-          private void write(ViewKey key, ViewValue value) {
+          @Override
+          public void join(String key, String member) {
+            write(stored(ws, key, sealed), current -> ViewValue.of(members(current).join(member, offset), offset), true);
+          }
+
+          @Override
+          public void leave(String key, String member) {
+            write(stored(ws, key, sealed), current -> ViewValue.of(members(current).leave(member, offset), offset), true);
+          }
+
+          /** An event changes a key only if its value does not already carry the event (it may change it more than once). */
+          private void write(ViewKey key, UnaryOperator<ViewValue> change, boolean byMember) {
+            if (byMember != projector.perMember()) {
+              throw new IllegalStateException(byMember
+                  ? "join and leave are for per-member projectors; this one puts and deletes whole values"
+                  : "a per-member projector joins and leaves members; it does not put or delete whole values");
+            }
             ViewValue current = values.get(key);
-            if (current == null || current.offs() < offset) {
-              values.put(key, value);
-              changed.put(key, value);
+            if (current == null || current.offs() < offset || changed.containsKey(key)) {
+              ViewValue next = change.apply(current);
+              values.put(key, next);
+              changed.put(key, next);
             }
           }
         });
     return changed;
+  }
+
+  private static Members members(ViewValue current) {
+    return current == null || !current.perMember() ? Members.EMPTY : current.members();
   }
 }

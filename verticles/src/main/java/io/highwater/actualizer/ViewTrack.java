@@ -54,6 +54,7 @@ final class ViewTrack {
     this.states = states;
     this.faults = faults;
     this.pageSize = config.logPageSize();
+    KeptMembers<ViewKey> kept = new KeptMembers<>(config.keptMembers());
     this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
         new Flusher.Target<>() {
           @Override
@@ -64,6 +65,9 @@ final class ViewTrack {
           @Override
           public void removeFlushed(ViewKey key, ViewValue value) {
             cache.removeFlushed(key, value);
+            if (value.perMember()) {
+              kept.flushed(key, value.members().present().size()).forEach(cache::letGo);
+            }
           }
 
           @Override

@@ -93,8 +93,11 @@ public record HighwaterConfig(
 
   public record Records(long flushIntervalMs, int bundleSize) {}
 
-  /** Views' flushing, the log pages async actualizers read, and the aggregate states they keep. */
-  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize) {}
+  /**
+   * Views' flushing, the log pages async actualizers read, the aggregate states they keep, and how
+   * many members of flushed per-member values each view keeps cached per partition.
+   */
+  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize, long keptMembers) {}
 
   /** Consistent reads' waits; a read forwarded to the partition's owner gets {@code ownerMarginMs} more for the trip. */
   public record Reads(long defaultTimeoutMs, long maxTimeoutMs, long ownerMarginMs) {}
@@ -165,7 +168,7 @@ public record HighwaterConfig(
             cp.getLong("maxQueuedBytes"), cp.getLong("requestTimeoutMs"), cp.getInteger("heldAggregates")),
         new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
         new Views(views.getLong("flushIntervalMs"), views.getInteger("bundleSize"),
-            views.getInteger("logPageSize"), views.getInteger("stateCacheSize")),
+            views.getInteger("logPageSize"), views.getInteger("stateCacheSize"), views.getLong("keptMembers")),
         new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs"), reads.getLong("ownerMarginMs")),
         new Limits(
             limits.getInteger("maxEvents"),

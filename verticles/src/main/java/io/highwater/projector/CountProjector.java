@@ -1,7 +1,6 @@
 package io.highwater.projector;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Optional;
 
 /**
  * Counts aggregates of one type by a field of their state: key = the field's value, value =
@@ -27,8 +26,8 @@ public final class CountProjector extends FieldProjector {
   }
 
   @Override
-  JsonObject next(Optional<JsonObject> current, String id, boolean leaving) {
-    long count = current.map(v -> v.getLong("count")).orElse(0L);
-    return new JsonObject().put("count", leaving ? count - 1 : count + 1);
+  void move(ViewReader view, Intents intents, String key, String id, boolean leaving) {
+    long count = view.get(key).map(v -> v.getLong("count")).orElse(0L);
+    intents.put(key, new JsonObject().put("count", leaving ? count - 1 : count + 1));
   }
 }

@@ -1,7 +1,5 @@
 package io.highwater.projector;
 
-import io.vertx.core.json.JsonObject;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,8 +15,8 @@ abstract class FieldProjector implements Projector {
     this.options = options;
   }
 
-  /** The key's value once the aggregate {@code id} joined it, or left it when {@code leaving}. */
-  abstract JsonObject next(Optional<JsonObject> current, String id, boolean leaving);
+  /** Emits what the aggregate {@code id} joining the key, or leaving it when {@code leaving}, does to its value. */
+  abstract void move(ViewReader view, Intents intents, String key, String id, boolean leaving);
 
   @Override
   public final Set<String> reads(ProjectedEvent event) {
@@ -34,7 +32,7 @@ abstract class FieldProjector implements Projector {
     String id = event.aggregate().aggregate().id();
     String leaving = options.keyOf(event.before());
     for (String key : moved) {
-      intents.put(key, next(view.get(key), id, key.equals(leaving)));
+      move(view, intents, key, id, key.equals(leaving));
     }
   }
 }

@@ -1,13 +1,11 @@
 package io.highwater.projector;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Indexes aggregates of one type by a field of their state: key = the field's value, value =
- * {@code {"ids": [sorted ids], "count": n}}. A key left with no ids keeps its empty value.
+ * {@code {"ids": [sorted ids], "count": n}}. A key left with no ids keeps its empty value. Per
+ * member: an aggregate joining or leaving a key costs the same whatever the key's size.
  */
 public final class IndexProjector extends FieldProjector {
 
@@ -29,14 +27,16 @@ public final class IndexProjector extends FieldProjector {
   }
 
   @Override
-  JsonObject next(Optional<JsonObject> current, String id, boolean leaving) {
-    TreeSet<String> ids = new TreeSet<>();
-    current.ifPresent(v -> v.getJsonArray("ids").forEach(i -> ids.add((String) i)));
+  public boolean perMember() {
+    return true;
+  }
+
+  @Override
+  void move(ViewReader view, Intents intents, String key, String id, boolean leaving) {
     if (leaving) {
-      ids.remove(id);
+      intents.leave(key, id);
     } else {
-      ids.add(id);
+      intents.join(key, id);
     }
-    return new JsonObject().put("ids", new JsonArray(ids.stream().map(Object.class::cast).toList())).put("count", ids.size());
   }
 }

@@ -6,15 +6,34 @@ import io.vertx.core.shareddata.Shareable;
 /**
  * A view key's value and {@code offs}, the offset of the last event that changed it (seed 001's
  * Offs field: a write at an offset already applied is skipped, which makes writes idempotent).
- * {@code value} is null once the key was deleted. Immutable: never mutate {@code value}.
+ * The value is {@code whole} (stored as one row), or {@code members} for a per-member view (one
+ * row per member); both are null once the key was deleted. Immutable: never mutate {@code whole}.
  */
-public record ViewValue(JsonObject value, long offs) implements Shareable {
+public record ViewValue(JsonObject whole, Members members, long offs) implements Shareable {
 
-  public boolean deleted() {
-    return value == null;
+  public ViewValue(JsonObject value, long offs) {
+    this(value, null, offs);
   }
 
-  public JsonObject toJson() {
-    return new JsonObject().put("value", value).put("offs", offs);
+  public static ViewValue of(Members members, long offs) {
+    return new ViewValue(null, members, offs);
+  }
+
+  public boolean deleted() {
+    return whole == null && members == null;
+  }
+
+  public boolean perMember() {
+    return members != null;
+  }
+
+  /** The value as readers see it (null once deleted); a per-member one is built from its members. */
+  public JsonObject value() {
+    return members != null ? members.toJson() : whole;
+  }
+
+  /** This value once {@code flushed} is in storage: a per-member one keeps only the changes made since. */
+  public ViewValue afterFlush(ViewValue flushed) {
+    return members == null || flushed.members == null ? this : of(members.without(flushed.members), offs);
   }
 }

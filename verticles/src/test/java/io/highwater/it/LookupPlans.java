@@ -18,7 +18,7 @@ public final class LookupPlans {
   /** Rows per table once grown: tenfold, so a cost that grows with the table shows. */
   public static final int GROWN_ROWS = 1_000_000;
 
-  private static final String[] TABLES = {"events", "trigger_links", "records", "view_rows", "data_keys"};
+  private static final String[] TABLES = {"events", "trigger_links", "records", "view_rows", "view_members", "data_keys"};
 
   private LookupPlans() {}
 
@@ -88,6 +88,11 @@ public final class LookupPlans {
         INSERT INTO view_rows (app, partition, view, ws, key, value, offs)
         SELECT 'bookstore', 0, 'books_by_author', 'ws-' || (mod(i / 10, 1000)), 'k' || i, '[]'::jsonb, i FROM generate_series(%d, %d) i"""
         .formatted(lo, hi));
+    // Ten members per key: key m(i / 10), in the workspace of its books.
+    TestDatabase.execute(url, """
+        INSERT INTO view_members (app, partition, view, ws, key, member, present, offs)
+        SELECT 'bookstore', 0, 'books_by_author', 'ws-' || (mod(i / 10, 1000)), 'm' || (i / 10), 'b' || i, mod(i, 7) <> 0, i
+        FROM generate_series(%d, %d) i""".formatted(lo, hi));
     TestDatabase.execute(url, """
         INSERT INTO data_keys (app, partition, ws, trigger_type, trigger_id, wrapped)
         SELECT 'bookstore', 0, 'ws-' || (mod(i / 10, 1000)), 'order', 'o' || i, '\\x00'::bytea FROM generate_series(%d, %d) i"""
@@ -97,9 +102,29 @@ public final class LookupPlans {
   /**
    * The shared buffers one execution of the statement touched under its generic plan: the plan
    * PostgreSQL may switch a prepared statement to after five executions, made without the values.
-   * Parameters are String, Integer, Long, String[] or Long[].
+   * Parameters are String, Integer, Long, String[], Long[] or Boolean[].
    */
   public static long genericBuffers(Database db, String sql, Object... params) {
+    return buffers(genericPlan(db, sql, params));
+  }
+
+  /**
+   * Like {@link #genericBuffers}, with the buffers of the statement's data-modifying CTEs, which
+   * PostgreSQL runs after the top node and so leaves out of its counts.
+   */
+  public static long genericBuffersWithWrites(Database db, String sql, Object... params) {
+    JsonObject top = genericPlan(db, sql, params);
+    long total = buffers(top);
+    for (Object child : top.getJsonArray("Plans", new JsonArray())) {
+      JsonObject node = (JsonObject) child;
+      if (node.getString("Subplan Name", "").startsWith("CTE ") && "ModifyTable".equals(node.getString("Node Type"))) {
+        total += buffers(node);
+      }
+    }
+    return total;
+  }
+
+  private static JsonObject genericPlan(Database db, String sql, Object... params) {
     StringBuilder types = new StringBuilder();
     StringBuilder values = new StringBuilder();
     for (Object p : params) {
@@ -112,7 +137,7 @@ public final class LookupPlans {
         .compose(x -> conn.query("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE generic_lookup(" + values + ")").execute())
         .eventually(() -> conn.query("DEALLOCATE generic_lookup").execute()
             .compose(x -> conn.query("RESET plan_cache_mode").execute()))
-        .map(rows -> topBuffers(rows.iterator().next().getValue(0)))).await();
+        .map(rows -> topPlan(rows.iterator().next().getValue(0)))).await();
   }
 
   private static String[] literal(Object p) {
@@ -127,6 +152,8 @@ public final class LookupPlans {
     } else if (p instanceof byte[][] a) {
       return new String[] {"bytea[]", "ARRAY[" + String.join(", ", java.util.Arrays.stream(a)
           .map(b -> "'\\x" + java.util.HexFormat.of().formatHex(b) + "'").toList()) + "]::bytea[]"};
+    } else if (p instanceof Boolean[] a) {
+      return new String[] {"boolean[]", "ARRAY[" + String.join(", ", java.util.Arrays.stream(a).map(String::valueOf).toList()) + "]::boolean[]"};
     } else if (p instanceof Long[] a) {
       return new String[] {"bigint[]", "ARRAY[" + String.join(", ", java.util.Arrays.stream(a).map(String::valueOf).toList()) + "]::bigint[]"};
     }
@@ -140,16 +167,18 @@ public final class LookupPlans {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  private static long topBuffers(Object plan) {
-    JsonObject top = (plan instanceof JsonArray array ? array : new JsonArray(plan.toString())).getJsonObject(0).getJsonObject("Plan");
-    return top.getLong("Shared Hit Blocks", 0L) + top.getLong("Shared Read Blocks", 0L);
+  private static JsonObject topPlan(Object plan) {
+    return (plan instanceof JsonArray array ? array : new JsonArray(plan.toString())).getJsonObject(0).getJsonObject("Plan");
+  }
+
+  private static long buffers(JsonObject node) {
+    return node.getLong("Shared Hit Blocks", 0L) + node.getLong("Shared Read Blocks", 0L);
   }
 
   /** The shared buffers one execution of the statement touched, from {@code EXPLAIN (ANALYZE, BUFFERS)}. */
   public static long buffersTouched(Database db, String sql, Tuple params) {
     Object plan = db.pool().preparedQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql).execute(params).await()
         .iterator().next().getValue(0);
-    JsonObject top = (plan instanceof JsonArray array ? array : new JsonArray(plan.toString())).getJsonObject(0).getJsonObject("Plan");
-    return top.getLong("Shared Hit Blocks", 0L) + top.getLong("Shared Read Blocks", 0L);
+    return buffers(topPlan(plan));
   }
 }

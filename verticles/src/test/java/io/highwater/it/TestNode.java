@@ -141,12 +141,17 @@ public final class TestNode implements AutoCloseable {
 
   /** A copy of the real conf/ under {@code dir} with one more app declared: its directory. */
   static Path confWithApp(Path dir, String app, JsonObject appConfig) {
+    return confWith(dir, config -> config.getJsonObject("apps").put(app, appConfig));
+  }
+
+  /** A copy of the real conf/ under {@code dir}, its config.json changed by {@code change}: its directory. */
+  static Path confWith(Path dir, java.util.function.Consumer<JsonObject> change) {
     try {
       Path conf = java.nio.file.Files.createDirectories(dir.resolve("conf"));
       Path real = Path.of(System.getProperty("highwater.conf.dir", "../conf"));
       java.nio.file.Files.copy(real.resolve("hazelcast.xml"), conf.resolve("hazelcast.xml"));
       JsonObject config = new JsonObject(java.nio.file.Files.readString(real.resolve("config.json")));
-      config.getJsonObject("apps").put(app, appConfig);
+      change.accept(config);
       java.nio.file.Files.writeString(conf.resolve("config.json"), config.encodePrettily());
       return conf;
     } catch (IOException e) {

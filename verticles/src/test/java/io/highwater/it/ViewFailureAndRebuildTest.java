@@ -1,6 +1,7 @@
 package io.highwater.it;
 
 import static io.highwater.it.TestNode.action;
+import static io.highwater.it.StatusNotes.eventually;
 import static io.highwater.it.TestNode.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,9 +11,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,22 +123,5 @@ class ViewFailureAndRebuildTest {
     assertThat(odd.getJsonObject("value").getInteger("count")).isEqualTo(15);
 
     assertThat(node.post("/v1/apps/bookstore/views/nope/rebuild", new JsonObject()).statusCode()).isEqualTo(404);
-  }
-
-  /** Status notes have no event to await; ask until the condition holds, within a bound. */
-  private static JsonObject eventually(java.util.function.Supplier<JsonObject> read, Predicate<JsonObject> done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonObject last = read.get();
-    while (!done.test(last)) {
-      assertThat(System.nanoTime()).as("condition not met in time; last: " + last).isLessThan(deadline);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      last = read.get();
-    }
-    return last;
   }
 }

@@ -12,6 +12,7 @@ import io.highwater.event.Event;
 import io.highwater.event.Patch;
 import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
+import io.highwater.storage.Members;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.ViewKey;
 import io.highwater.storage.ViewValue;
@@ -101,6 +102,43 @@ class ProjectorsTest {
     return new ViewKey(WS, key);
   }
 
+  /** A value as readers see it, whichever way it is kept. */
+  record Wire(JsonObject value, long offs) {
+    static Wire of(ViewValue value) {
+      return new Wire(value.value(), value.offs());
+    }
+  }
+
+  private static Map<ViewKey, Wire> wire(Map<ViewKey, ViewValue> values) {
+    Map<ViewKey, Wire> wire = new LinkedHashMap<>();
+    values.forEach((key, value) -> wire.put(key, Wire.of(value)));
+    return wire;
+  }
+
+  /** A projector of key G that emits what {@code emit} does. */
+  private static Projector scripted(boolean perMember, java.util.function.Consumer<Intents> emit) {
+    return new Projector() {
+      @Override
+      public java.util.Set<String> reads(ProjectedEvent event) {
+        return java.util.Set.of("G");
+      }
+
+      @Override
+      public void project(ProjectedEvent event, ViewReader reader, Intents intents) {
+        emit.accept(intents);
+      }
+
+      @Override
+      public boolean perMember() {
+        return perMember;
+      }
+    };
+  }
+
+  private static ViewValue members(long offs, String... ids) {
+    return ViewValue.of(Members.stored(List.of(ids)), offs);
+  }
+
   // ---- factories ----
 
   @Nested
@@ -143,7 +181,7 @@ class ProjectorsTest {
       assertThat(view.reads(e)).containsExactly(key("William Gibson"));
       Map<ViewKey, ViewValue> changed = view.apply(e, values);
 
-      assertThat(changed).containsExactly(Map.entry(key("William Gibson"), new ViewValue(index("Neuromancer"), 1)));
+      assertThat(wire(changed)).containsExactly(Map.entry(key("William Gibson"), new Wire(index("Neuromancer"), 1)));
       assertThat(values).containsExactlyEntriesOf(changed);
     }
 
@@ -156,7 +194,7 @@ class ProjectorsTest {
       Map<ViewKey, ViewValue> changed = view.apply(projected(action(WS, 4, "book", "A", assoc(gibson)), null), values);
 
       // "10" < "9" < "A" < "b" as strings
-      assertThat(changed).containsExactly(Map.entry(key("William Gibson"), new ViewValue(index("10", "9", "A", "b"), 4)));
+      assertThat(wire(changed)).containsExactly(Map.entry(key("William Gibson"), new Wire(index("10", "9", "A", "b"), 4)));
     }
 
     @Test
@@ -169,9 +207,9 @@ class ProjectorsTest {
       assertThat(view.reads(move)).containsExactlyInAnyOrder(key("William Gibson"), key("W. Gibson"));
       Map<ViewKey, ViewValue> changed = view.apply(move, values);
 
-      assertThat(changed).containsOnly(
-          Map.entry(key("William Gibson"), new ViewValue(index("Count Zero"), 3)),
-          Map.entry(key("W. Gibson"), new ViewValue(index("Neuromancer"), 3)));
+      assertThat(wire(changed)).containsOnly(
+          Map.entry(key("William Gibson"), new Wire(index("Count Zero"), 3)),
+          Map.entry(key("W. Gibson"), new Wire(index("Neuromancer"), 3)));
       assertThat(values).hasSize(2).containsAllEntriesOf(changed);
     }
 
@@ -182,7 +220,7 @@ class ProjectorsTest {
       ProjectedEvent drop = projected(action(WS, 2, "book", "Neuromancer", dissoc("author")), book("William Gibson", "SciFi"));
       Map<ViewKey, ViewValue> changed = view.apply(drop, values);
 
-      assertThat(changed).containsExactly(Map.entry(key("William Gibson"), new ViewValue(index(), 2)));
+      assertThat(wire(changed)).containsExactly(Map.entry(key("William Gibson"), new Wire(index(), 2)));
       assertThat(values.get(key("William Gibson")).value())
           .isEqualTo(new JsonObject().put("ids", new JsonArray()).put("count", 0));
       assertThat(values.get(key("William Gibson")).deleted()).isFalse();
@@ -194,7 +232,7 @@ class ProjectorsTest {
       view.apply(projected(action(WS, 2, "book", "N", dissoc("author")), book("G", null)), values);
       Map<ViewKey, ViewValue> changed =
           view.apply(projected(action(WS, 3, "book", "N", assoc(book("G", null))), new JsonObject()), values);
-      assertThat(changed).containsExactly(Map.entry(key("G"), new ViewValue(index("N"), 3)));
+      assertThat(wire(changed)).containsExactly(Map.entry(key("G"), new Wire(index("N"), 3)));
     }
 
     @Test
@@ -242,7 +280,7 @@ class ProjectorsTest {
     void numericFieldValueBecomesItsText() {
       ProjectedEvent e = projected(action(WS, 1, "book", "N", assoc(new JsonObject().put("author", 42))), null);
       assertThat(view.reads(e)).containsExactly(key("42"));
-      assertThat(view.apply(e, values)).containsExactly(Map.entry(key("42"), new ViewValue(index("N"), 1)));
+      assertThat(wire(view.apply(e, values))).containsExactly(Map.entry(key("42"), new Wire(index("N"), 1)));
 
       // changing 42 to "42" (same text) is no move
       ProjectedEvent same = projected(action(WS, 2, "book", "N", assoc(new JsonObject().put("author", "42"))),
@@ -263,7 +301,7 @@ class ProjectorsTest {
 
       assertThat(view.apply(e, values)).isEmpty();
       assertThat(values).isEqualTo(snapshot);
-      assertThat(values.get(key("G"))).isEqualTo(new ViewValue(index("N"), 1));
+      assertThat(Wire.of(values.get(key("G")))).isEqualTo(new Wire(index("N"), 1));
 
       ProjectedEvent move = projected(action(WS, 2, "book", "N", assoc(book("H", null))), book("G", null));
       view.apply(move, values);
@@ -274,19 +312,52 @@ class ProjectorsTest {
 
     @Test
     void eventOlderThanTheKeysOffsIsSkipped() {
-      values.put(key("G"), new ViewValue(index("X"), 10));
+      values.put(key("G"), members(10, "X"));
       ProjectedEvent old = projected(action(WS, 5, "book", "N", assoc(book("G", null))), null);
       assertThat(view.apply(old, values)).isEmpty();
-      assertThat(values).containsExactly(Map.entry(key("G"), new ViewValue(index("X"), 10)));
+      assertThat(wire(values)).containsExactly(Map.entry(key("G"), new Wire(index("X"), 10)));
     }
 
     @Test
     void staleForOneKeyStillWritesTheOther() {
       // G was already written at 10; H was never written: only H changes.
-      values.put(key("G"), new ViewValue(index("N"), 10));
+      values.put(key("G"), members(10, "N"));
       ProjectedEvent move = projected(action(WS, 7, "book", "N", assoc(book("H", null))), book("G", null));
-      assertThat(view.apply(move, values)).containsExactly(Map.entry(key("H"), new ViewValue(index("N"), 7)));
-      assertThat(values.get(key("G"))).isEqualTo(new ViewValue(index("N"), 10));
+      assertThat(wire(view.apply(move, values))).containsExactly(Map.entry(key("H"), new Wire(index("N"), 7)));
+      assertThat(Wire.of(values.get(key("G")))).isEqualTo(new Wire(index("N"), 10));
+    }
+
+    @Test
+    void aJoinToABigKeyChangesOneMemberAndLeavesTheStoredOnesAsTheyWere() {
+      ViewValue stored = members(20_000, java.util.stream.IntStream.range(0, 20_000).mapToObj(i -> "b" + i).toArray(String[]::new));
+      values.put(key("G"), stored);
+      Map<ViewKey, ViewValue> changed = view.apply(projected(action(WS, 20_001, "book", "new", assoc(book("G", null))), null), values);
+
+      ViewValue next = changed.get(key("G"));
+      assertThat(next.members().pending()).containsOnlyKeys("new");
+      assertThat(next.value().getInteger("count")).isEqualTo(20_001);
+      assertThat(stored.members().present()).hasSize(20_000).doesNotContain("new");
+    }
+
+    @Test
+    void oneEventMayChangeSeveralMembersOfAKey() {
+      ViewApplier both = new ViewApplier(scripted(true, intents -> {
+        intents.join("G", "x");
+        intents.join("G", "y");
+      }));
+      ProjectedEvent e = projected(action(WS, 1, "book", "N", assoc(book("G", null))), null);
+      assertThat(wire(both.apply(e, values))).containsExactly(Map.entry(key("G"), new Wire(index("x", "y"), 1)));
+      assertThat(both.apply(e, values)).isEmpty();
+    }
+
+    @Test
+    void aPerMemberProjectorCannotPutAWholeValueNorAWholeOneJoin() {
+      ProjectedEvent e = projected(action(WS, 1, "book", "N", assoc(book("G", null))), null);
+      ViewApplier puts = new ViewApplier(scripted(true, intents -> intents.put("G", index("N"))));
+      assertThatThrownBy(() -> puts.apply(e, values)).isInstanceOf(IllegalStateException.class).hasMessageContaining("per-member");
+      ViewApplier joins = new ViewApplier(scripted(false, intents -> intents.join("G", "N")));
+      assertThatThrownBy(() -> joins.apply(e, values)).isInstanceOf(IllegalStateException.class).hasMessageContaining("whole");
+      assertThat(values).isEmpty();
     }
 
     @Test
@@ -295,12 +366,12 @@ class ProjectorsTest {
       ProjectedEvent b = projected(action("shop-2", 1, "book", "M", assoc(book("G", null))), null);
 
       assertThat(view.reads(b)).containsExactly(new ViewKey("shop-2", "G"));
-      assertThat(view.apply(a, values)).containsExactly(Map.entry(new ViewKey("shop-1", "G"), new ViewValue(index("N"), 1)));
+      assertThat(wire(view.apply(a, values))).containsExactly(Map.entry(new ViewKey("shop-1", "G"), new Wire(index("N"), 1)));
       // same offset, other workspace: not skipped, not merged
-      assertThat(view.apply(b, values)).containsExactly(Map.entry(new ViewKey("shop-2", "G"), new ViewValue(index("M"), 1)));
-      assertThat(values).containsOnly(
-          Map.entry(new ViewKey("shop-1", "G"), new ViewValue(index("N"), 1)),
-          Map.entry(new ViewKey("shop-2", "G"), new ViewValue(index("M"), 1)));
+      assertThat(wire(view.apply(b, values))).containsExactly(Map.entry(new ViewKey("shop-2", "G"), new Wire(index("M"), 1)));
+      assertThat(wire(values)).containsOnly(
+          Map.entry(new ViewKey("shop-1", "G"), new Wire(index("N"), 1)),
+          Map.entry(new ViewKey("shop-2", "G"), new Wire(index("M"), 1)));
     }
 
     @Test
@@ -315,7 +386,7 @@ class ProjectorsTest {
       assertThat(first).isEqualTo(firstCopy);
       assertThat(before).isEqualTo(book("G", null));
       assertThat(after).isEqualTo(book("G", null));
-      assertThat(values.get(key("G"))).isEqualTo(new ViewValue(index("M"), 3));
+      assertThat(Wire.of(values.get(key("G")))).isEqualTo(new Wire(index("M"), 3));
     }
   }
 

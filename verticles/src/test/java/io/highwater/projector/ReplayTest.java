@@ -68,8 +68,10 @@ class ReplayTest {
 
     ProjectedEvent replay = ProjectedEvent.replay(effect(2), BOOK, state, new JsonObject());
     Map<ViewKey, ViewValue> changed = index.apply(replay, values);
-    assertThat(changed).containsExactly(Map.entry(new ViewKey("ws", "Gibson"),
-        new ViewValue(new JsonObject().put("ids", new JsonArray()).put("count", 0), 2)));
+    assertThat(changed).containsOnlyKeys(new ViewKey("ws", "Gibson"));
+    ViewValue gibson = changed.get(new ViewKey("ws", "Gibson"));
+    assertThat(gibson.value()).isEqualTo(new JsonObject().put("ids", new JsonArray()).put("count", 0));
+    assertThat(gibson.offs()).isEqualTo(2);
     // Replaying the same effect again changes nothing: its offset is already applied.
     assertThat(index.apply(replay, values)).isEmpty();
   }
