@@ -83,9 +83,15 @@ public final class EventLog {
         SELECT $1, $2, k.ws, k.trigger_type, k.trigger_id, k.wrapped
         FROM unnest($17::text[], $18::text[], $19::text[], $20::bytea[]) AS k(ws, trigger_type, trigger_id, wrapped)
       ), expired_keys AS (
+        -- Each key found by one probe, then deleted by its row id: as a join, a generic plan made
+        -- without statistics read every key of the partition (LookupPlansTest).
         DELETE FROM data_keys d
-        USING unnest($21::text[], $22::text[], $23::text[]) AS x(ws, trigger_type, trigger_id)
-        WHERE d.app = $1 AND d.partition = $2 AND d.ws = x.ws AND d.trigger_type = x.trigger_type AND d.trigger_id = x.trigger_id
+        WHERE d.ctid = ANY (ARRAY(
+          SELECT k.ctid FROM unnest($21::text[], $22::text[], $23::text[]) AS x(ws, trigger_type, trigger_id)
+          CROSS JOIN LATERAL (
+            SELECT k.ctid FROM data_keys k
+            WHERE k.app = $1 AND k.partition = $2 AND k.ws = x.ws AND k.trigger_type = x.trigger_type AND k.trigger_id = x.trigger_id
+            OFFSET 0) k))
       ), checks AS (
         SELECT * FROM unnest($25::text[], $26::text[], $27::text[], $28::bigint[]) AS c(ws, agg_type, agg_id, base)
       )

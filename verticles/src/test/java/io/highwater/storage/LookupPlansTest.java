@@ -128,8 +128,9 @@ class LookupPlansTest {
     // A flush: each row's conflict probe and insert or update, then the checkpoint and the fence.
     generic(soft, db, state, "RecordStore.FLUSH", RecordStore.FLUSH, 3, "bookstore", 0, WS, BOOKS, IDS,
         new String[] {"{}", "{}", "{}"}, new Long[] {Long.MAX_VALUE, 5L, 6L}, new Long[] {1L, 5L, 6L}, "records", 7L, 1L);
-    // An append of three new books, checking three aggregates (b1 is stored): the inserts with their
-    // index entries, each check's probes (actions, then each stored link's effects) and its stored links.
+    // An append of three new books, checking three aggregates (b1 is stored) and destroying three data
+    // keys (one stored): the inserts with their index entries, each key's probe, each check's probes
+    // (actions, then each stored link's effects) and its stored links.
     long offs = APPENDED.addAndGet(10);
     String[] none = new String[0];
     String[] noTriggers = {null, null, null};
@@ -138,7 +139,7 @@ class LookupPlansTest {
         new Long[] {offs, offs + 1, offs + 2}, WS, new String[] {"new-" + offs, "new-" + (offs + 1), "new-" + (offs + 2)},
         BOOKS, new String[] {"n" + offs, "n" + (offs + 1), "n" + (offs + 2)}, noTriggers, noTriggers,
         new String[] {"{}", "{}", "{}"}, none, none, none, none, none, new Long[0], none, none, none, new byte[0][],
-        none, none, none, 1L, WS, BOOKS, IDS, bases);
+        triggerWs, orders, triggerIds, 1L, WS, BOOKS, IDS, bases);
     genericWrite(soft, db, state, "ViewStore.FLUSH", ViewStore.FLUSH, 3, "bookstore", 0, "books_by_author", WS,
         new String[] {"k1", "k-absent", "k30"}, new String[] {"[]", "[]", "[]"}, new Long[] {Long.MAX_VALUE, 5L, 6L},
         NONE, NONE, NONE, new Boolean[] {}, new Long[] {}, "view:books_by_author", 7L, 1L);
