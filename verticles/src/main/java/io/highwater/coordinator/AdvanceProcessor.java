@@ -17,6 +17,10 @@ final class AdvanceProcessor implements EntryProcessor<String, PartitionConsiste
     this.report = report;
   }
 
+  Advance report() {
+    return report;
+  }
+
   @Override
   public PartitionConsistency process(Map.Entry<String, PartitionConsistency> entry) {
     PartitionConsistency current = entry.getValue() == null ? PartitionConsistency.EMPTY : entry.getValue();
