@@ -51,7 +51,7 @@ final class Report {
     md.append("\nAck latency runs from the send (closed loop) or from the intended send time (open loop: no coordinated"
         + " omission). Throughput counts the appends sent in the window, over the window stretched to their last ack."
         + " Errors: failed or non-200 appends, and consistency waits that timed out. Hot key: every book of a workspace"
-        + " by one author, so each append rewrites that workspace's one growing `books_by_author` value.\n");
+        + " by one author, so each append adds a member to that workspace's one growing `books_by_author` value.\n");
     Results.Aggregates a = r.aggregates();
     md.append(String.format(Locale.ROOT, "Long-lived: %,d books created first with %d events each (%s events/s, not measured),"
             + " then updated one event per append, each based at its own last offset; %.0f events per book at the end.%n",

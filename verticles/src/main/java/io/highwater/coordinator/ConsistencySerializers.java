@@ -31,25 +31,16 @@ public final class ConsistencySerializers {
     public void write(ObjectDataOutput out, PartitionConsistency state) throws IOException {
       out.writeLong(state.cpOffset());
       out.writeLong(state.epoch());
-      out.writeInt(state.entities().size());
-      for (Map.Entry<String, Watermark> e : state.entities().entrySet()) {
-        out.writeString(e.getKey());
-        out.writeLong(e.getValue().cache());
-        out.writeLong(e.getValue().storage());
-      }
-      writeStrings(out, state.status());
+      writeMap(out, state.entities(), WATERMARKS);
+      writeMap(out, state.status(), STRINGS);
     }
 
     @Override
     public PartitionConsistency read(ObjectDataInput in) throws IOException {
       long cpOffset = in.readLong();
       long epoch = in.readLong();
-      int n = in.readInt();
-      Map<String, Watermark> entities = new HashMap<>(n * 2);
-      for (int i = 0; i < n; i++) {
-        entities.put(in.readString(), new Watermark(in.readLong(), in.readLong()));
-      }
-      return new PartitionConsistency(cpOffset, entities, readStrings(in), epoch);
+      Map<String, Watermark> entities = readMap(in, WATERMARKS);
+      return new PartitionConsistency(cpOffset, entities, readMap(in, STRINGS), epoch);
     }
   }
 
@@ -92,49 +83,76 @@ public final class ConsistencySerializers {
   private static void writeAdvance(ObjectDataOutput out, Advance report) throws IOException {
     out.writeLong(report.cpOffset());
     out.writeLong(report.epoch());
-    writeLongs(out, report.cache());
-    writeLongs(out, report.storage());
-    writeStrings(out, report.status());
+    writeMap(out, report.cache(), LONGS);
+    writeMap(out, report.storage(), LONGS);
+    writeMap(out, report.status(), STRINGS);
   }
 
   private static Advance readAdvance(ObjectDataInput in) throws IOException {
     long cpOffset = in.readLong();
     long epoch = in.readLong();
-    Map<String, Long> cache = readLongs(in);
-    Map<String, Long> storage = readLongs(in);
-    return new Advance(cpOffset, cache, storage, readStrings(in), epoch);
+    Map<String, Long> cache = readMap(in, LONGS);
+    Map<String, Long> storage = readMap(in, LONGS);
+    return new Advance(cpOffset, cache, storage, readMap(in, STRINGS), epoch);
   }
 
-  private static void writeLongs(ObjectDataOutput out, Map<String, Long> values) throws IOException {
+  /** How one value of a map is written and read. */
+  private interface ValueIo<V> {
+    void write(ObjectDataOutput out, V value) throws IOException;
+
+    V read(ObjectDataInput in) throws IOException;
+  }
+
+  private static final ValueIo<Long> LONGS = new ValueIo<>() {
+    @Override
+    public void write(ObjectDataOutput out, Long value) throws IOException {
+      out.writeLong(value);
+    }
+
+    @Override
+    public Long read(ObjectDataInput in) throws IOException {
+      return in.readLong();
+    }
+  };
+
+  private static final ValueIo<String> STRINGS = new ValueIo<>() {
+    @Override
+    public void write(ObjectDataOutput out, String value) throws IOException {
+      out.writeString(value);
+    }
+
+    @Override
+    public String read(ObjectDataInput in) throws IOException {
+      return in.readString();
+    }
+  };
+
+  private static final ValueIo<Watermark> WATERMARKS = new ValueIo<>() {
+    @Override
+    public void write(ObjectDataOutput out, Watermark value) throws IOException {
+      out.writeLong(value.cache());
+      out.writeLong(value.storage());
+    }
+
+    @Override
+    public Watermark read(ObjectDataInput in) throws IOException {
+      return new Watermark(in.readLong(), in.readLong());
+    }
+  };
+
+  private static <V> void writeMap(ObjectDataOutput out, Map<String, V> values, ValueIo<V> io) throws IOException {
     out.writeInt(values.size());
-    for (Map.Entry<String, Long> e : values.entrySet()) {
+    for (Map.Entry<String, V> e : values.entrySet()) {
       out.writeString(e.getKey());
-      out.writeLong(e.getValue());
+      io.write(out, e.getValue());
     }
   }
 
-  private static Map<String, Long> readLongs(ObjectDataInput in) throws IOException {
+  private static <V> Map<String, V> readMap(ObjectDataInput in, ValueIo<V> io) throws IOException {
     int n = in.readInt();
-    Map<String, Long> values = new HashMap<>(n * 2);
+    Map<String, V> values = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
-      values.put(in.readString(), in.readLong());
-    }
-    return values;
-  }
-
-  private static void writeStrings(ObjectDataOutput out, Map<String, String> values) throws IOException {
-    out.writeInt(values.size());
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      out.writeString(e.getKey());
-      out.writeString(e.getValue());
-    }
-  }
-
-  private static Map<String, String> readStrings(ObjectDataInput in) throws IOException {
-    int n = in.readInt();
-    Map<String, String> values = new HashMap<>(n * 2);
-    for (int i = 0; i < n; i++) {
-      values.put(in.readString(), in.readString());
+      values.put(in.readString(), io.read(in));
     }
     return values;
   }
