@@ -92,7 +92,7 @@ class RollingRestartIT {
       double seconds = (System.nanoTime() - terminatedAt) / 1e9;
       exits.add(exit.map(status -> String.format("node %d exited (status %d) %.2f s after SIGTERM", old.index(), status, seconds))
           .orElse("node " + old.index() + " still running " + GRACE_PERIOD.minus(PRE_STOP) + " after SIGTERM"));
-      log("%s", exits.get(exits.size() - 1));
+      log("%s; load so far: %s", exits.get(exits.size() - 1), load.summary());
       assertThat(exit).as("node %d drains and exits within the grace period after SIGTERM (log %s)", old.index(), old.log()).isPresent();
       load.removeTarget(old);
 
@@ -100,6 +100,7 @@ class RollingRestartIT {
       load.addTarget(replacement);
       replacements.add(replacement);
       ClusterNodes.sleep(MIN_READY.toMillis());
+      log("node %d ready in its place; load so far: %s", replacement.index(), load.summary());
     }
     ClusterNodes.sleep(3_000);
     load.stop();
