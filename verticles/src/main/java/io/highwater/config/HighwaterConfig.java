@@ -64,16 +64,16 @@ public record HighwaterConfig(
   public record Postgres(Optional<String> url, int poolSize, int embeddedPort) {}
 
   /**
-   * The Hazelcast member on {@code port} and the clustered event bus on {@code eventBusPort} (0: any
-   * free port) ({@code discovery}: {@code tcp-ip} with {@code members}, or
-   * {@code kubernetes} through the headless service {@code kubernetesService}) and partition
-   * ownership: each node renews a lease in PostgreSQL every {@code heartbeatIntervalMs}; a partition
-   * whose owner's lease is older than {@code ownerLeaseMs} may be claimed; a claim that may not yet
-   * be made is tried again every {@code claimRetryMs}; a request that finds no owner is sent again
-   * every {@code routeRetryMs} until its timeout.
+   * The Hazelcast member on {@code port} ({@code discovery}: {@code tcp-ip} with {@code members}, or
+   * {@code kubernetes} through the headless service {@code kubernetesService}), the clustered event
+   * bus on {@code eventBusPort} (0: any free port), and partition ownership: each node renews a
+   * lease in PostgreSQL every {@code heartbeatIntervalMs}; a partition whose owner's lease is older
+   * than {@code ownerLeaseMs} may be claimed; a claim that may not yet be made is tried again every
+   * {@code claimRetryMs}; a request that finds no owner is sent again every {@code routeRetryMs}
+   * until its timeout.
    */
-  public record Cluster(String name, String host, int port, int eventBusPort, List<String> members, String hazelcastConfig, String discovery,
-      String kubernetesService, long heartbeatIntervalMs, long ownerLeaseMs, long claimRetryMs, long routeRetryMs) {
+  public record Cluster(String name, String host, int port, int eventBusPort, List<String> members, String hazelcastConfig,
+      String discovery, String kubernetesService, long heartbeatIntervalMs, long ownerLeaseMs, long claimRetryMs, long routeRetryMs) {
 
     public static final String TCP_IP = "tcp-ip";
     public static final String KUBERNETES = "kubernetes";
