@@ -62,10 +62,11 @@ public final class Highwater {
         .with(new VertxOptions()
             .setEventLoopPoolSize(config.threads().eventLoopCount(Runtime.getRuntime().availableProcessors()))
             .setEventBusOptions(new EventBusOptions()
-            // Other nodes reach this one's event bus where its Hazelcast member is; any free port.
+            // Other nodes reach this one's event bus where its Hazelcast member is, on a port of its
+            // own (0: any free one; pinned where a network policy names it).
             .setHost(config.cluster().host())
             .setClusterPublicHost(config.cluster().host())
-            .setPort(0)))
+            .setPort(config.cluster().eventBusPort())))
         .withClusterManager(clusterManager)
         .buildClustered()
         .compose(vertx -> {

@@ -30,14 +30,22 @@ public final class ConfigLoader {
     Path confDir = confDir(env);
     Path file = confDir.resolve("config.json");
     try {
-      JsonObject json = new JsonObject(Files.readString(file));
+      JsonObject json = applyEnvironment(new JsonObject(Files.readString(file)), env);
       HighwaterConfig.Keys keys = new HighwaterConfig.Keys(
           Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY")).filter(v -> !v.isBlank()),
-          Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY_FILE")).filter(v -> !v.isBlank()));
-      return HighwaterConfig.fromJson(applyEnvironment(json, env), confDir, FaultHook.fromEnvironment(env), keys);
+          Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY_FILE")).filter(v -> !v.isBlank()),
+          inKubernetes(json, env));
+      return HighwaterConfig.fromJson(json, confDir, FaultHook.fromEnvironment(env), keys);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }
+  }
+
+  /** Kubernetes sets {@code KUBERNETES_SERVICE_HOST} in every container; its discovery may be chosen elsewhere too. */
+  private static boolean inKubernetes(JsonObject json, Map<String, String> env) {
+    String serviceHost = env.get("KUBERNETES_SERVICE_HOST");
+    return (serviceHost != null && !serviceHost.isBlank())
+        || HighwaterConfig.Cluster.KUBERNETES.equals(json.getJsonObject("cluster").getString("discovery"));
   }
 
   /** Returns a copy of {@code json} with the environment's overrides applied. */
@@ -53,6 +61,7 @@ public final class ConfigLoader {
     override(env, "HIGHWATER_CLUSTER_NAME", v -> out.getJsonObject("cluster").put("name", v));
     override(env, "HIGHWATER_CLUSTER_HOST", v -> out.getJsonObject("cluster").put("host", v));
     override(env, "HIGHWATER_CLUSTER_PORT", v -> out.getJsonObject("cluster").put("port", Integer.parseInt(v)));
+    override(env, "HIGHWATER_CLUSTER_EVENT_BUS_PORT", v -> out.getJsonObject("cluster").put("eventBusPort", Integer.parseInt(v)));
     override(env, "HIGHWATER_CLUSTER_MEMBERS", v -> out.getJsonObject("cluster").put("members",
         new JsonArray(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())));
     override(env, "HIGHWATER_CLUSTER_DISCOVERY", v -> out.getJsonObject("cluster").put("discovery", v));

@@ -26,9 +26,13 @@ public record HighwaterConfig(
     FaultHook faults,
     Keys keys) {
 
-  /** Where the master key comes from (environment only, never the config file): inline, a file, or neither. */
-  public record Keys(Optional<String> masterKey, Optional<String> masterKeyFile) {
-    public static final Keys NONE = new Keys(Optional.empty(), Optional.empty());
+  /**
+   * Where the master key comes from (environment only, never the config file): inline, a file, or
+   * neither. {@code mustBeGiven}: the node runs in Kubernetes, where a key it generated would be its
+   * own, unlike every other pod's, so it refuses to start without one.
+   */
+  public record Keys(Optional<String> masterKey, Optional<String> masterKeyFile, boolean mustBeGiven) {
+    public static final Keys NONE = new Keys(Optional.empty(), Optional.empty(), false);
   }
 
   public record Http(String host, int port) {}
@@ -60,15 +64,16 @@ public record HighwaterConfig(
   public record Postgres(Optional<String> url, int poolSize, int embeddedPort) {}
 
   /**
-   * The Hazelcast member ({@code discovery}: {@code tcp-ip} with {@code members}, or
-   * {@code kubernetes} through the headless service {@code kubernetesService}) and partition
-   * ownership: each node renews a lease in PostgreSQL every {@code heartbeatIntervalMs}; a partition
-   * whose owner's lease is older than {@code ownerLeaseMs} may be claimed; a claim that may not yet
-   * be made is tried again every {@code claimRetryMs}; a request that finds no owner is sent again
-   * every {@code routeRetryMs} until its timeout.
+   * The Hazelcast member on {@code port} ({@code discovery}: {@code tcp-ip} with {@code members}, or
+   * {@code kubernetes} through the headless service {@code kubernetesService}), the clustered event
+   * bus on {@code eventBusPort} (0: any free port), and partition ownership: each node renews a
+   * lease in PostgreSQL every {@code heartbeatIntervalMs}; a partition whose owner's lease is older
+   * than {@code ownerLeaseMs} may be claimed; a claim that may not yet be made is tried again every
+   * {@code claimRetryMs}; a request that finds no owner is sent again every {@code routeRetryMs}
+   * until its timeout.
    */
-  public record Cluster(String name, String host, int port, List<String> members, String hazelcastConfig, String discovery,
-      String kubernetesService, long heartbeatIntervalMs, long ownerLeaseMs, long claimRetryMs, long routeRetryMs) {
+  public record Cluster(String name, String host, int port, int eventBusPort, List<String> members, String hazelcastConfig,
+      String discovery, String kubernetesService, long heartbeatIntervalMs, long ownerLeaseMs, long claimRetryMs, long routeRetryMs) {
 
     public static final String TCP_IP = "tcp-ip";
     public static final String KUBERNETES = "kubernetes";
@@ -156,6 +161,7 @@ public record HighwaterConfig(
             cluster.getString("name"),
             cluster.getString("host"),
             cluster.getInteger("port"),
+            cluster.getInteger("eventBusPort"),
             cluster.getJsonArray("members").stream().map(Object::toString).toList(),
             cluster.getString("hazelcastConfig"),
             cluster.getString("discovery"),

@@ -22,6 +22,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,9 +60,16 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
+  /**
+   * Refuses new connections and answers the requests in flight before closing theirs, for at most
+   * an append's timeout: a node that stops (SIGTERM) has handed its partitions over by then, so
+   * they are answered by the new owners rather than cut off.
+   */
   @Override
   public Future<?> stop() {
-    return watch.stop();
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(config.commandProcessor().requestTimeoutMs(), TimeUnit.MILLISECONDS);
+    return drained.eventually(watch::stop);
   }
 
   private Router router() {

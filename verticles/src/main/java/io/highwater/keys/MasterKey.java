@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The key that wraps every data key at rest. From {@code HIGHWATER_MASTER_KEY} (base64 of 32
  * bytes), else from the file {@code HIGHWATER_MASTER_KEY_FILE}, else generated once and kept under
- * the data directory, with a warning: fine for a single machine, not for production.
+ * the data directory, with a warning: fine for a single machine, not for production. In Kubernetes
+ * nothing is generated: a pod's own key would differ from every other pod's, and a sealed value
+ * written through one pod could not be read through another.
  */
 public final class MasterKey {
 
@@ -43,6 +45,10 @@ public final class MasterKey {
       return new MasterKey(decode(VARIABLE, config.masterKey().get()));
     }
     String file = config.masterKeyFile().orElse(null);
+    if (config.mustBeGiven() && (file == null || file.isBlank())) {
+      throw new IllegalStateException("no master key: in Kubernetes every pod must be given the same one, in " + VARIABLE + " or "
+          + FILE_VARIABLE + " from a Secret (README, Kubernetes); one generated here would be this pod's alone");
+    }
     Path path = file != null && !file.isBlank() ? Path.of(file) : dataDir.resolve(DEFAULT_FILE);
     try {
       if (Files.exists(path)) {

@@ -139,6 +139,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEventBusPortIsAnyFreeOneUnlessPinned() {
+      assertThat(withEnv(Map.of()).cluster().eventBusPort()).isZero();
+      assertThat(withEnv(Map.of("HIGHWATER_CLUSTER_EVENT_BUS_PORT", "5702")).cluster().eventBusPort()).isEqualTo(5702);
+    }
+
+    @Test
     void clusterNameHostAndPort() {
       HighwaterConfig config = withEnv(Map.of(
           "HIGHWATER_CLUSTER_NAME", "prod", "HIGHWATER_CLUSTER_HOST", "10.0.0.5", "HIGHWATER_CLUSTER_PORT", "5801"));
