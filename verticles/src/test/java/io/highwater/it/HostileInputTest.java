@@ -5,10 +5,13 @@ import static io.highwater.it.TestNode.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,26 @@ class HostileInputTest {
     HttpResponse<Buffer> filter = node.get("/v1/apps/bookstore/ws/" + ws + "/events?aggregate=book/a%00");
     assertThat(filter.statusCode()).isEqualTo(400);
     assertThat(message(filter)).startsWith("aggregate");
+  }
+
+  @Test
+  void a_broken_percent_escape_is_400_naming_the_path_or_the_query() {
+    // The core client sends the URI as it is (the web client would re-encode it); before the fix there was no answer.
+    HttpClient raw = node.clientVertx().createHttpClient();
+    try {
+      Map<String, String> fields = Map.of("/v1/apps/bookstore/ws/a%ZZ/events", "path:", "/v1/apps/bookstore/ws/a/aggregates/book/x%", "path:",
+          "/v1/%E/cluster", "path:", "/v1/apps/bookstore/ws/a/events?type=book%ZZ", "query:");
+      fields.forEach((uri, field) -> {
+        RequestOptions get = new RequestOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI(uri).setTimeout(10_000);
+        JsonObject answer = raw.request(get).compose(req -> req.send())
+            .compose(resp -> resp.body().map(body -> new JsonObject().put("status", resp.statusCode()).put("body", body.toJsonObject())))
+            .await();
+        assertThat(answer.getInteger("status")).as(uri).isEqualTo(400);
+        assertThat(answer.getJsonObject("body").getJsonObject("error").getString("message")).as(uri).startsWith(field);
+      });
+    } finally {
+      raw.close().await();
+    }
   }
 
   @Test
