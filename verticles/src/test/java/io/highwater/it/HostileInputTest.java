@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +113,28 @@ class HostileInputTest {
       });
     } finally {
       raw.close().await();
+    }
+  }
+
+  @Test
+  void a_websocket_id_that_is_not_unicode_text_is_refused_without_echoing_it() throws Exception {
+    WebSocketClient sockets = node.clientVertx().createWebSocketClient();
+    try {
+      WebSocket ws = sockets.connect(node.httpPort(), "127.0.0.1", "/v1/ws").await();
+      LinkedBlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
+      ws.textMessageHandler(text -> replies.add(new JsonObject(text)));
+      // The escapes are JSON's: the text frame itself is valid UTF-8.
+      for (String id : List.of("a\\u0000", "\\ud800")) {
+        ws.writeTextMessage("{\"op\": \"await\", \"id\": \"" + id + "\", \"app\": \"bookstore\", \"ws\": \"hostile-ws\","
+            + " \"entity\": \"records\", \"offset\": 0}").await();
+        JsonObject reply = replies.poll(10, TimeUnit.SECONDS);
+        assertThat(reply).as(id).isNotNull();
+        assertThat(reply.getString("type")).as(id).isEqualTo("error");
+        assertThat(reply.getValue("id")).as(id).isNull();
+        assertThat(reply.getString("message")).as(id).startsWith("id:");
+      }
+    } finally {
+      sockets.close().await();
     }
   }
 
