@@ -56,7 +56,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     watch = new ConsistencyWatch(vertx, new ConsistencyMap(vertx, hazelcast));
     return watch.start(config.partitions())
-        .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(router()).listen(config.http().port(), config.http().host()))
+        .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(new PercentEscapes(router())).listen(config.http().port(), config.http().host()))
         .onSuccess(s -> server = s);
   }
 

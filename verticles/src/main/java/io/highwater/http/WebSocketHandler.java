@@ -32,14 +32,14 @@ final class WebSocketHandler {
   void upgrade(RoutingContext ctx) {
     if (!isUpgrade(ctx.request())) {
       // Checked here because Vert.x would answer a plain GET with a text body, not the contract's error.
-      ApiError.forStatus(400, "GET /v1/ws expects a WebSocket upgrade request").send(ctx);
+      ApiError.badRequest("upgrade", "GET /v1/ws expects a WebSocket upgrade request").send(ctx);
       return;
     }
     ctx.request().toWebSocket()
         .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits).start())
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
-            ApiError.forStatus(400, "the WebSocket upgrade failed: " + e.getMessage()).send(ctx);
+            ApiError.badRequest("upgrade", "the WebSocket upgrade failed: " + e.getMessage()).send(ctx);
           }
         });
   }

@@ -28,8 +28,8 @@ final class WebSocketRequestParser {
 
   WebSocketRequest parse(String text) {
     JsonObject json = object(text);
-    // The id is echoed in the error frame whenever it is a string, even when something else is wrong.
-    String echo = json.getValue("id") instanceof String s ? s : null;
+    // The id is echoed in the error frame whenever it is Unicode text, even when something else is wrong.
+    String echo = json.getValue("id") instanceof String s && JsonText.problem(s) == null ? s : null;
     String id = id(echo, json.getValue("id"));
     Object op = json.getValue("op");
     if (!(op instanceof String name)) {
@@ -84,6 +84,10 @@ final class WebSocketRequestParser {
   }
 
   private static String id(String echo, Object raw) {
+    String problem = raw instanceof String s ? JsonText.problem(s) : null;
+    if (problem != null) {
+      throw new WebSocketRequestException(null, "id: " + problem);
+    }
     if (echo == null || echo.isEmpty() || echo.codePointCount(0, echo.length()) > MAX_ID_LENGTH) {
       throw new WebSocketRequestException(echo, "id: expected a string of 1 to " + MAX_ID_LENGTH + " characters"
           + (raw == null ? "" : ", got " + Json.encode(raw)));

@@ -5,6 +5,10 @@ import static io.highwater.it.TestNode.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -12,6 +16,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +119,50 @@ class HostileInputTest {
     HttpResponse<Buffer> filter = node.get("/v1/apps/bookstore/ws/" + ws + "/events?aggregate=book/a%00");
     assertThat(filter.statusCode()).isEqualTo(400);
     assertThat(message(filter)).startsWith("aggregate");
+  }
+
+  @Test
+  void a_broken_or_non_utf8_percent_escape_is_400_naming_the_path_or_the_query() {
+    // The core client sends the URI as it is (the web client would re-encode it); before the fix there was no answer.
+    HttpClient raw = node.clientVertx().createHttpClient();
+    try {
+      Map<String, String> fields = Map.of("/v1/apps/bookstore/ws/a%ZZ/events", "path:", "/v1/apps/bookstore/ws/a/aggregates/book/x%", "path:",
+          "/v1/%E/cluster", "path:", "/v1/apps/bookstore/ws/a/events?type=book%ZZ", "query:",
+          "/v1/apps/bookstore/ws/a/aggregates/book/x%ED%A0%80", "path:", "/v1/apps/bookstore/ws/a/events?aggregate=book/%C0%80", "query:",
+          "/v1/apps/bookstore/ws/a/events?type=%80", "query:", "/v1/ws", "upgrade:");
+      fields.forEach((uri, field) -> {
+        RequestOptions get = new RequestOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI(uri).setTimeout(10_000);
+        JsonObject answer = raw.request(get).compose(req -> req.send())
+            .compose(resp -> resp.body().map(body -> new JsonObject().put("status", resp.statusCode()).put("body", body.toJsonObject())))
+            .await();
+        assertThat(answer.getInteger("status")).as(uri).isEqualTo(400);
+        assertThat(answer.getJsonObject("body").getJsonObject("error").getString("message")).as(uri).startsWith(field);
+      });
+    } finally {
+      raw.close().await();
+    }
+  }
+
+  @Test
+  void a_websocket_id_that_is_not_unicode_text_is_refused_without_echoing_it() throws Exception {
+    WebSocketClient sockets = node.clientVertx().createWebSocketClient();
+    try {
+      WebSocket ws = sockets.connect(node.httpPort(), "127.0.0.1", "/v1/ws").await();
+      LinkedBlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
+      ws.textMessageHandler(text -> replies.add(new JsonObject(text)));
+      // The escapes are JSON's: the text frame itself is valid UTF-8.
+      for (String id : List.of("a\\u0000", "\\ud800")) {
+        ws.writeTextMessage("{\"op\": \"await\", \"id\": \"" + id + "\", \"app\": \"bookstore\", \"ws\": \"hostile-ws\","
+            + " \"entity\": \"records\", \"offset\": 0}").await();
+        JsonObject reply = replies.poll(10, TimeUnit.SECONDS);
+        assertThat(reply).as(id).isNotNull();
+        assertThat(reply.getString("type")).as(id).isEqualTo("error");
+        assertThat(reply.getValue("id")).as(id).isNull();
+        assertThat(reply.getString("message")).as(id).startsWith("id:");
+      }
+    } finally {
+      sockets.close().await();
+    }
   }
 
   @Test
