@@ -6,6 +6,7 @@ import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.OwnershipVerticle;
+import io.highwater.cluster.StartFailures;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.cp.AppendRequest;
@@ -116,11 +117,12 @@ public final class Highwater {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
-    Readiness readiness = new Readiness();
+    StartFailures startFailures = new StartFailures();
+    Readiness readiness = new Readiness(startFailures);
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned), owned, config.partitions(), config.cluster(),
+        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned), owned, startFailures, config.partitions(), config.cluster(),
         HazelcastSetup.advertisedHttp(config));
     Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
     return apps

@@ -39,6 +39,7 @@ public final class OwnershipVerticle extends VerticleBase {
   private final Catalog catalog;
   private final PartitionHost host;
   private final OwnedPartitions owned;
+  private final StartFailures startFailures;
   private final List<PartitionId> partitions;
   private final HighwaterConfig.Cluster config;
   private final String httpAddress;
@@ -58,11 +59,12 @@ public final class OwnershipVerticle extends VerticleBase {
   private boolean stopping;
 
   public OwnershipVerticle(HazelcastInstance hazelcast, Catalog catalog, PartitionHost host, OwnedPartitions owned,
-      List<PartitionId> partitions, HighwaterConfig.Cluster config, String httpAddress) {
+      StartFailures startFailures, List<PartitionId> partitions, HighwaterConfig.Cluster config, String httpAddress) {
     this.hazelcast = hazelcast;
     this.catalog = catalog;
     this.host = host;
     this.owned = owned;
+    this.startFailures = startFailures;
     this.partitions = List.copyOf(partitions);
     this.config = config;
     this.httpAddress = httpAddress;
@@ -177,6 +179,7 @@ public final class OwnershipVerticle extends VerticleBase {
     members.removeAll(leaving);
     String localId = localId();
     Set<PartitionId> desired = Assignment.ownedBy(localId, members, partitions);
+    startFailures.retainOnly(desired);
     List<Future<Void>> steps = new ArrayList<>();
     // A refusal reported late, for an ownership that has already ended here, changes nothing.
     deposed.forEach((partition, epoch) -> owned.get(partition)
@@ -215,8 +218,9 @@ public final class OwnershipVerticle extends VerticleBase {
       Ownership ownership = new Ownership(partition, localId, epoch.get());
       owned.add(ownership);
       LOG.info("Took partition {} under epoch {}", partition, ownership.epoch());
-      return host.start(ownership).recover(failure -> {
+      return host.start(ownership).onSuccess(v -> startFailures.started(partition)).recover(failure -> {
         LOG.warn("Could not start partition {} under epoch {}; letting it go", partition, ownership.epoch(), failure);
+        startFailures.failed(partition, failure);
         owned.remove(partition);
         return host.stop(partition).otherwiseEmpty()
             .compose(v -> catalog.release(partition, localId, ownership.epoch()))

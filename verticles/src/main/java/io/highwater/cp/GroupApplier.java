@@ -130,9 +130,7 @@ final class GroupApplier {
               });
             }
           }
-          changed.forEach(cache::put);
           long last = events.get(events.size() - 1).offset();
-          eventBus.send(Addresses.recordsApplied(partition), new RecordsApplied(last, List.copyOf(changed.keySet())), localOnly);
           Map<String, Long> cacheOffsets = new HashMap<>();
           cacheOffsets.put(PartitionConsistency.RECORDS, last);
           List<Future<Void>> views = new ArrayList<>();
@@ -144,6 +142,10 @@ final class GroupApplier {
             eventBus.publish(Addresses.groupProjected(partition), new GroupProjected(events.get(0).offset(), last, projected), localOnly);
           }
           return Future.all(views).compose(v -> {
+            // The records only now: had a view failed (its storage unreadable), the recovery folds
+            // the group again from the states before it, so the projectors see what it changed.
+            changed.forEach(cache::put);
+            eventBus.send(Addresses.recordsApplied(partition), new RecordsApplied(last, List.copyOf(changed.keySet())), localOnly);
             // A failed sync view's watermark stays where its last projected event left it.
             syncViews.stream().filter(SyncView::failed).forEach(view -> cacheOffsets.remove(view.entity()));
             cacheOffsets.keySet().forEach(entity -> faults.reached("cache-applied", entity, last));

@@ -139,7 +139,7 @@ public final class HttpVerticle extends VerticleBase {
     checks.register("postgresql", promise -> pool.query("SELECT 1").execute()
         .onSuccess(rows -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO())));
-    checks.register("partitions", promise -> promise.complete(readiness.recovered() ? Status.OK() : Status.KO()));
+    checks.register("partitions", promise -> promise.complete(readiness.partitions()));
     checks.register("cluster", promise -> promise.complete(
         hazelcast.getLifecycleService().isRunning() ? Status.OK() : Status.KO()));
     return checks;

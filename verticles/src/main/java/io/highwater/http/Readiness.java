@@ -1,15 +1,33 @@
 package io.highwater.http;
 
-/** Whether this node has recovered every partition it owns; shared by the HTTP verticle instances. */
+import io.highwater.cluster.StartFailures;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import java.util.Map;
+
+/**
+ * Whether this node runs every partition of its share: it has recovered them all once, and none it
+ * took since has failed to start. Shared by the HTTP verticle instances.
+ */
 public final class Readiness {
 
+  private final StartFailures startFailures;
   private volatile boolean recovered;
+
+  public Readiness(StartFailures startFailures) {
+    this.startFailures = startFailures;
+  }
 
   public void markRecovered() {
     recovered = true;
   }
 
-  public boolean recovered() {
-    return recovered;
+  /** OK, or KO naming the partitions that failed to start and why. */
+  Status partitions() {
+    Map<String, String> failed = startFailures.current();
+    if (!recovered) {
+      return Status.KO(new JsonObject().put("reason", "recovering the partitions of this node's share"));
+    }
+    return failed.isEmpty() ? Status.OK() : Status.KO(new JsonObject().put("failedToStart", new JsonObject(Map.copyOf(failed))));
   }
 }

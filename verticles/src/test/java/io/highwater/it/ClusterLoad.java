@@ -103,6 +103,8 @@ final class ClusterLoad implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
   private final AtomicLong probeCounter = new AtomicLong();
+  /** The longest time any send took to be answered (or to fail), whatever the answer. */
+  private final java.util.concurrent.atomic.LongAccumulator longestSendNanos = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
   /** A wall-clock time and the nanoTime it was taken at, to print nanoTimes as times of day in the journal. */
   private final long wallMillisAtStart = System.currentTimeMillis();
   private final long nanosAtStart = System.nanoTime();
@@ -315,6 +317,7 @@ final class ClusterLoad implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
     HttpResponse<String> response;
+    long sentAt = System.nanoTime();
     try {
       response = cluster.http().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
@@ -326,6 +329,7 @@ final class ClusterLoad implements AutoCloseable {
       return new Result("interrupted", false, null, null);
     }
     long now = System.nanoTime();
+    longestSendNanos.accumulate(now - sentAt);
     int status = response.statusCode();
     String code = errorCode(response.body());
     String outcome = status + (code == null ? "" : " " + code);
@@ -442,6 +446,18 @@ final class ClusterLoad implements AutoCloseable {
     }
     longest = Math.max(longest, toNanos - previous);
     return longest / 1e9;
+  }
+
+  /** The longest time one send waited for its answer, of any status, in seconds (a send that timed out is counted as an outcome instead). */
+  double longestAnswerSeconds() {
+    return longestSendNanos.get() / 1e9;
+  }
+
+  /** How many sends ended how ("200", "503 unavailable", "timeout", "io: …"). */
+  Map<String, Long> outcomes() {
+    Map<String, Long> counted = new TreeMap<>();
+    outcomes.forEach((k, v) -> counted.put(k, v.sum()));
+    return counted;
   }
 
   /** The longest time an acknowledged event took from its first send to its acknowledgement, in seconds. */
