@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewActualizerVerticle.class);
   private static final String COPY_SUFFIX = "~rebuild";
+  private static final long STOP_WAIT_MS = 5_000;
 
   private final PartitionId partition;
   private final ViewDefinition view;
@@ -51,6 +53,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   /** Completes when the live track is idle; a new one for each catch-up. */
   private Promise<Void> idle = promiseDone();
   private boolean failed;
+  /** Set by {@link #stop()}: no new page is projected. */
+  private boolean stopping;
   private boolean swapping;
   /** Async: the groups the command processor applied that the live track has not projected yet. */
   private LiveTail tail;
@@ -93,16 +97,23 @@ public final class ViewActualizerVerticle extends VerticleBase {
           // Storage as far as the checkpoint, and no failure of an earlier run any more.
           return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), "")));
         })
-        .compose(v -> catchUp())
+        .compose(v -> view.sync() ? catchUpBeforeTheCommandProcessor() : catchUp())
         .compose(v -> view.sync() ? takeFromCommandProcessor() : followLog())
         .compose(v -> vertx.eventBus().consumer(Addresses.viewRebuild(partition, view.name()), this::onRebuild).completion())
         .onSuccess(v -> LOG.info("View {} of {} at offset {} ({})", view.name(), partition, live.position(),
             view.sync() ? "sync" : "async"));
   }
 
+  /**
+   * Takes no new page, lets the one being projected finish (its values reach the cache before the
+   * last flush), then flushes and stops. A page that does not finish in {@link #STOP_WAIT_MS} (its
+   * read hangs on a PostgreSQL gone away) is not waited for: the next owner reads it again.
+   */
   @Override
   public Future<?> stop() {
-    return copy == null ? live.stop() : copy.pause().compose(v -> live.stop());
+    stopping = true;
+    return idle.future().timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS)
+        .eventually(() -> copy == null ? live.stop() : copy.pause().compose(v -> live.stop()));
   }
 
   private ViewTrack liveTrack(AggregateStates states) {
@@ -139,9 +150,28 @@ public final class ViewActualizerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A sync view's catch-up as it starts: the command processor projects into it from the log's end
+   * on, so an event this misses would be missed for good. A failure to read the log fails the start
+   * (the partition is started again); a failing projector stops the view, visibly, as always.
+   */
+  private Future<Void> catchUpBeforeTheCommandProcessor() {
+    idle = Promise.promise();
+    return pages()
+        .recover(e -> e instanceof ProjectorFailure failure ? stopAt(failure) : Future.failedFuture(e))
+        .onComplete(done -> idle.complete());
+  }
+
+  private Future<Void> stopAt(ProjectorFailure failure) {
+    failed = true;
+    LOG.error("View {} of {} stopped at offset {}: its projector failed; it will not skip the event", view.name(),
+        partition, failure.offset(), failure.getCause());
+    return coordinator.commit(Advance.status(entity(), failure.status())).mapEmpty();
+  }
+
   /** Projects every event after the live position, page by page, until the end of the log. */
   private Future<Void> catchUp() {
-    if (failed || swapping) {
+    if (failed || swapping || stopping) {
       return idle.future();
     }
     if (!idle.future().isComplete()) {
@@ -152,10 +182,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     return pages()
         .recover(e -> {
           if (e instanceof ProjectorFailure failure) {
-            failed = true;
-            LOG.error("View {} of {} stopped at offset {}: its projector failed; it will not skip the event", view.name(),
-                partition, failure.offset(), failure.getCause());
-            return coordinator.commit(Advance.status(entity(), failure.status())).mapEmpty();
+            return stopAt(failure);
           }
           LOG.warn("View {} of {} could not read the log after offset {}; retrying on the next append", view.name(), partition,
               live.position(), e);
@@ -168,7 +195,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     woken = false;
     ViewTrack track = live;
     return step(track).compose(more -> {
-      if (track != live) {
+      if (track != live || stopping) {
         return Future.succeededFuture();
       }
       if (!more) {

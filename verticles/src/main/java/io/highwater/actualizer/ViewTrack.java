@@ -104,7 +104,10 @@ final class ViewTrack {
 
   /** Projects the next page of the log; false when there was nothing after the position. */
   Future<Boolean> step() {
-    return log.read(partition, position + 1, pageSize, null, StreamFilter.NONE).compose(page -> {
+    return Future.<Void>succeededFuture().compose(v -> {
+      faults.reached("log-read", entity, position + 1);
+      return log.read(partition, position + 1, pageSize, null, StreamFilter.NONE);
+    }).compose(page -> {
       if (page.isEmpty()) {
         return Future.succeededFuture(false);
       }

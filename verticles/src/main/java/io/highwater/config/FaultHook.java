@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * is durable, nothing of it applied; entity {@code records}), {@code cache-applied} (the cache
  * holds the events, no watermark reported yet), {@code flush-sent} (the flush statement is on its
  * way, its outcome unknown), {@code flush-committed} (the flush committed, the storage watermark
- * not yet reported).
+ * not yet reported), {@code log-read} (a view is about to read a page of the log from that offset).
  */
 public final class FaultHook {
 
