@@ -107,20 +107,33 @@ public record HighwaterConfig(
   /** Consistent reads' waits; a read forwarded to the partition's owner gets {@code ownerMarginMs} more for the trip. */
   public record Reads(long defaultTimeoutMs, long maxTimeoutMs, long ownerMarginMs) {}
 
-  public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit) {}
+  /**
+   * Request limits: events and bytes per append, events per log read, the request line's length (a
+   * view key is read by its full text in the path), and how long a connection may send and receive
+   * nothing before it is closed.
+   */
+  public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit, int maxRequestLineBytes,
+      int idleTimeoutSeconds) {
+
+    /** An idle timeout no longer than a consistent read's longest wait would cut such reads short. */
+    void checkAgainst(Reads reads) {
+      if (idleTimeoutSeconds * 1000L <= reads.maxTimeoutMs() + reads.ownerMarginMs()) {
+        throw new IllegalArgumentException("limits.idleTimeoutSeconds: expected more than reads.maxTimeoutMs + "
+            + "reads.ownerMarginMs (" + (reads.maxTimeoutMs() + reads.ownerMarginMs()) + " ms), got " + idleTimeoutSeconds + " s");
+      }
+    }
+  }
 
   /**
-   * {@code GET /v1/ws}: the largest message a client may send, how many awaits and watches one
-   * connection may hold, and how many bytes of frames a client may fall behind by, once its write
-   * queue is full, before it is disconnected.
-   */
-  /**
-   * WebSocket limits: messages up to {@code maxFrameBytes} are read, larger ones up to
-   * {@code transportMaxBytes} get an error frame, larger still close the socket (1009); a closing
-   * socket that does not answer is dropped after {@code closingTimeoutSeconds}.
+   * {@code GET /v1/ws}: messages up to {@code maxFrameBytes} are read, larger ones up to
+   * {@code transportMaxBytes} get an error frame, larger still close the socket (1009); a connection
+   * holds at most {@code maxSubscriptionsPerConnection} awaits and watches, and a client that falls
+   * {@code maxQueuedBytes} behind is disconnected; a closing socket that does not answer is dropped
+   * after {@code closingTimeoutSeconds}. The server pings every {@code pingIntervalSeconds}, so a
+   * quiet subscription is not taken for an idle connection.
    */
   public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes, int transportMaxBytes,
-      int closingTimeoutSeconds) {}
+      int closingTimeoutSeconds, int pingIntervalSeconds) {}
 
   /** Every partition of every app. */
   public List<PartitionId> partitions() {
@@ -149,7 +162,7 @@ public record HighwaterConfig(
     JsonObject webSocket = json.getJsonObject("webSocket");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
-    return new HighwaterConfig(
+    HighwaterConfig config = new HighwaterConfig(
         new Http(http.getString("host"), http.getInteger("port")),
         new Threads(threads.getInteger("eventLoops"), threads.getInteger("httpInstances")),
         Path.of(json.getString("dataDir")),
@@ -180,16 +193,21 @@ public record HighwaterConfig(
             limits.getInteger("maxEvents"),
             limits.getInteger("maxBodyBytes"),
             limits.getInteger("defaultStreamLimit"),
-            limits.getInteger("maxStreamLimit")),
+            limits.getInteger("maxStreamLimit"),
+            limits.getInteger("maxRequestLineBytes"),
+            limits.getInteger("idleTimeoutSeconds")),
         new WebSocket(
             webSocket.getInteger("maxFrameBytes"),
             webSocket.getInteger("maxSubscriptionsPerConnection"),
             webSocket.getInteger("maxQueuedBytes"),
             webSocket.getInteger("transportMaxBytes"),
-            webSocket.getInteger("closingTimeoutSeconds")),
+            webSocket.getInteger("closingTimeoutSeconds"),
+            webSocket.getInteger("pingIntervalSeconds")),
         Map.copyOf(apps),
         confDir,
         faults,
         keys);
+    config.limits().checkAgainst(config.reads());
+    return config;
   }
 }

@@ -129,6 +129,8 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServerOptions serverOptions() {
     HighwaterConfig.WebSocket ws = config.webSocket();
     return new HttpServerOptions()
+        .setIdleTimeout(config.limits().idleTimeoutSeconds())
+        .setMaxInitialLineLength(config.limits().maxRequestLineBytes())
         .setMaxWebSocketFrameSize(ws.transportMaxBytes())
         .setMaxWebSocketMessageSize(ws.transportMaxBytes())
         .setWebSocketClosingTimeout(ws.closingTimeoutSeconds());

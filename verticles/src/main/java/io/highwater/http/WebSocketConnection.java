@@ -3,6 +3,7 @@ package io.highwater.http;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class WebSocketConnection {
   private final HighwaterConfig.WebSocket limits;
   private final WebSocketOutbox outbox;
   private final Map<String, Subscription> active = new HashMap<>();
+  private long pingTimer = -1;
 
   WebSocketConnection(ServerWebSocket ws, Vertx vertx, ConsistencyWatch watch, SubscriptionIndex index,
       WebSocketRequestParser parser, HighwaterConfig.WebSocket limits) {
@@ -48,6 +50,14 @@ final class WebSocketConnection {
     ws.binaryMessageHandler(b -> outbox.reply(WebSocketFrames.badRequest(null, "expected JSON text frames, got a binary one")));
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} failed", ws.remoteAddress(), e));
     ws.closeHandler(v -> release());
+    // The HTTP idle timeout counts frames both ways: pings keep a quiet subscription's socket open.
+    if (limits.pingIntervalSeconds() > 0) {
+      pingTimer = vertx.setPeriodic(limits.pingIntervalSeconds() * 1000L, t -> {
+        if (!ws.isClosed() && !ws.writeQueueFull()) {
+          ws.writePing(Buffer.buffer());
+        }
+      });
+    }
   }
 
   private void onText(String text) {
@@ -132,6 +142,7 @@ final class WebSocketConnection {
   }
 
   private void release() {
+    vertx.cancelTimer(pingTimer);
     new ArrayList<>(active.values()).forEach(this::remove);
     outbox.close();
   }
