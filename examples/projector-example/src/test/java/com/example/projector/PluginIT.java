@@ -80,7 +80,8 @@ class PluginIT {
     String ws = "plugin-" + UUID.randomUUID();
     send("POST", "/v1/apps/bookstore/ws/" + ws + "/events", book("Neuromancer", 271, 0), 200);
     JsonObject second = send("POST", "/v1/apps/bookstore/ws/" + ws + "/events", book("Count Zero", 256, 0), 200);
-    long offset = second.getLong("lastOffset");
+    io.vertx.core.json.JsonArray stored = second.getJsonArray("events");
+    long offset = stored.getJsonObject(stored.size() - 1).getLong("offset");
 
     JsonObject read = send("GET", "/v1/apps/bookstore/ws/" + ws + "/views/pages_by_author/William%20Gibson?consistentAt="
         + offset + "&level=storage&timeoutMs=20000", null, 200);
