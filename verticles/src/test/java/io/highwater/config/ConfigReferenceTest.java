@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's configuration table lists every key of the shipped {@code conf/config.json} with the
- * variable the rule gives it, so the table cannot fall behind the file. Apps are one row: their keys
+ * variable the rule gives it and its default, so the table cannot fall behind the file. Apps are one row: their keys
  * are names the user chooses.
  */
 class ConfigReferenceTest {
@@ -32,13 +32,29 @@ class ConfigReferenceTest {
         continue;
       }
       String variable = leaf.getKey();
-      boolean listed = rows.stream().anyMatch(row -> row.startsWith("| `" + path + "` | `" + variable + "`"));
+      String value = shown(valueAt(json, path));
+      boolean listed = rows.stream().anyMatch(row -> row.startsWith("| `" + path + "` | `" + variable + "`")
+          && row.split(" \\| ")[2].startsWith("`" + value + "`"));
       if (!listed) {
-        missing.add("| `" + path + "` | `" + variable + "` | default | meaning |");
+        missing.add("| `" + path + "` | `" + variable + "` | `" + value + "` | meaning |");
       }
     }
     assertThat(missing).as("rows missing from the configuration table of README.md").isEmpty();
     assertThat(rows).as("the apps row").anyMatch(row -> row.startsWith("| `apps` |"));
+  }
+
+  private static Object valueAt(JsonObject json, String path) {
+    String[] parts = path.split("\\.");
+    JsonObject parent = json;
+    for (int i = 0; i < parts.length - 1; i++) {
+      parent = parent.getJsonObject(parts[i]);
+    }
+    return parent.getValue(parts[parts.length - 1]);
+  }
+
+  /** The default as the table shows it: text as it is, anything else as JSON. */
+  private static String shown(Object value) {
+    return value instanceof String text ? text : io.vertx.core.json.Json.encode(value);
   }
 
   @Test
