@@ -7,6 +7,7 @@ import io.highwater.cluster.LocalFirstCodec;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.OwnershipVerticle;
 import io.highwater.cluster.StartFailures;
+import io.highwater.actualizer.ViewDefinition;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.cp.AppendRequest;
@@ -19,6 +20,8 @@ import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.MasterKey;
+import io.highwater.plugin.PluginJars;
+import io.highwater.plugin.ProjectorKinds;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
@@ -32,6 +35,8 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +91,12 @@ public final class Highwater {
 
   private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
     registerCodecs(vertx.eventBus());
-    Future<MasterKey> master = vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir()));
+    Future<ProjectorKinds> kinds = vertx.executeBlocking(() -> projectorKinds(config));
+    Future<MasterKey> master = kinds.compose(k -> vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir())));
     return master.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()))
+          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result())
               .map(ownership -> {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
@@ -98,6 +104,21 @@ public final class Highwater {
                 return new Highwater(vertx, embedded, config.http().port(), ownership);
               }));
     });
+  }
+
+  /**
+   * The projector kinds of the server and of the plug-ins' jars, checked against every configured
+   * view before anything else starts, so that a missing or broken plug-in stops the start at once.
+   */
+  private static ProjectorKinds projectorKinds(HighwaterConfig config) {
+    List<Path> jars = PluginJars.in(config.pluginsDir());
+    ProjectorKinds kinds = ProjectorKinds.load(PluginJars.loader(jars, Highwater.class.getClassLoader()));
+    if (!jars.isEmpty()) {
+      LOG.info("Plug-ins from {}: {}; projector kinds {}", config.pluginsDir().toAbsolutePath(),
+          jars.stream().map(j -> j.getFileName().toString()).toList(), kinds.kinds());
+    }
+    config.apps().values().forEach(app -> ViewDefinition.of(app, kinds));
+    return kinds;
   }
 
   private static Optional<EmbeddedPostgres> embeddedIfNeeded(HighwaterConfig config) {
@@ -113,7 +134,7 @@ public final class Highwater {
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
   private static Future<OwnershipVerticle> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      KeyRing keyRing) {
+      KeyRing keyRing, ProjectorKinds kinds) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
@@ -122,7 +143,7 @@ public final class Highwater {
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned), owned, startFailures, config.partitions(), config.cluster(),
+        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned, kinds), owned, startFailures, config.partitions(), config.cluster(),
         HazelcastSetup.advertisedHttp(config));
     Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
     return apps

@@ -18,6 +18,7 @@ import io.highwater.coordinator.CoordinatorVerticle;
 import io.highwater.cp.CommandProcessorVerticle;
 import io.highwater.http.CacheReadVerticle;
 import io.highwater.keys.KeyRing;
+import io.highwater.plugin.ProjectorKinds;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
@@ -39,8 +40,10 @@ final class NodePartitions implements PartitionHost {
   private final ConsistencyMap consistency;
   private final OwnedPartitions owned;
   private final Deployments deployments;
+  private final ProjectorKinds kinds;
 
-  NodePartitions(Vertx vertx, HighwaterConfig config, Pool pool, KeyRing keyRing, ConsistencyMap consistency, OwnedPartitions owned) {
+  NodePartitions(Vertx vertx, HighwaterConfig config, Pool pool, KeyRing keyRing, ConsistencyMap consistency, OwnedPartitions owned,
+      ProjectorKinds kinds) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -48,6 +51,7 @@ final class NodePartitions implements PartitionHost {
     this.consistency = consistency;
     this.owned = owned;
     this.deployments = new Deployments(vertx);
+    this.kinds = kinds;
   }
 
   /**
@@ -59,7 +63,7 @@ final class NodePartitions implements PartitionHost {
   public Future<Void> start(Ownership ownership) {
     PartitionId partition = ownership.partition();
     AppConfig app = config.apps().get(partition.app());
-    List<ViewDefinition> views = ViewDefinition.of(app);
+    List<ViewDefinition> views = ViewDefinition.of(app, kinds);
     forgetMemory(partition, views);
     CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition, ownership.epoch());
     EventLog log = new EventLog(pool, owned);
@@ -90,7 +94,7 @@ final class NodePartitions implements PartitionHost {
   public Future<Void> stop(PartitionId partition) {
     return deployments.undeploy(partition)
         .eventually(() -> {
-          forgetMemory(partition, ViewDefinition.of(config.apps().get(partition.app())));
+          forgetMemory(partition, ViewDefinition.of(config.apps().get(partition.app()), kinds));
           return Future.succeededFuture();
         });
   }

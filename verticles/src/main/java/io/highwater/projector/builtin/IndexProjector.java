@@ -1,5 +1,9 @@
-package io.highwater.projector;
+package io.highwater.projector.builtin;
 
+import io.highwater.projector.Intents;
+import io.highwater.projector.Projector;
+import io.highwater.projector.ProjectorFactory;
+import io.highwater.projector.ViewReader;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,4 +1,4 @@
-package io.highwater.projector;
+package io.highwater.projector.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,10 @@ import io.highwater.event.Event;
 import io.highwater.event.Patch;
 import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
+import io.highwater.projector.Intents;
+import io.highwater.projector.ProjectedEvent;
+import io.highwater.projector.Projector;
+import io.highwater.projector.ViewReader;
 import io.highwater.storage.Members;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.ViewKey;

@@ -1,5 +1,9 @@
-package io.highwater.projector;
+package io.highwater.projector.builtin;
 
+import io.highwater.projector.Intents;
+import io.highwater.projector.ProjectedEvent;
+import io.highwater.projector.Projector;
+import io.highwater.projector.ViewReader;
 import java.util.Set;
 
 /**

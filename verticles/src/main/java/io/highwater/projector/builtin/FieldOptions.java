@@ -1,5 +1,6 @@
-package io.highwater.projector;
+package io.highwater.projector.builtin;
 
+import io.highwater.projector.ProjectedEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.Set;

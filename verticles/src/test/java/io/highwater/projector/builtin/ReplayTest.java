@@ -1,4 +1,4 @@
-package io.highwater.projector;
+package io.highwater.projector.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,7 @@ import io.highwater.event.Patch;
 import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
 import io.highwater.event.Action;
+import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.json.JsonArray;
