@@ -70,6 +70,11 @@ public final class ConfigLoader {
     override(env, "HIGHWATER_HELD_AGGREGATES", v -> out.getJsonObject("commandProcessor").put("heldAggregates", Integer.parseInt(v)));
     override(env, "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("records").put("flushIntervalMs", Long.parseLong(v)));
     override(env, "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("views").put("flushIntervalMs", Long.parseLong(v)));
+    override(env, "HIGHWATER_VIEWS_RETRY_ATTEMPTS", v -> out.getJsonObject("views").getJsonObject("retry").put("attempts", Integer.parseInt(v)));
+    override(env, "HIGHWATER_VIEWS_RETRY_INITIAL_BACKOFF_MS",
+        v -> out.getJsonObject("views").getJsonObject("retry").put("initialBackoffMs", Long.parseLong(v)));
+    override(env, "HIGHWATER_VIEWS_RETRY_MAX_BACKOFF_MS",
+        v -> out.getJsonObject("views").getJsonObject("retry").put("maxBackoffMs", Long.parseLong(v)));
     return out;
   }
 
