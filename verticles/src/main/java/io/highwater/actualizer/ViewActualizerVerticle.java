@@ -218,7 +218,9 @@ public final class ViewActualizerVerticle extends VerticleBase {
       long waitMs = Math.max(1, Duration.between(Instant.now(), fault.nextRetryAt()).toMillis());
       retryTimer = vertx.setTimer(waitMs, t -> tryAgain());
     }
-    return coordinator.commit(new Advance(0, Map.of(), Map.of(), Map.of(entity(), note(fault.status())))).mapEmpty();
+    // Up to the event before it, and not over it.
+    return coordinator.commit(new Advance(0, Map.of(entity(), live.position()), Map.of(), Map.of(entity(), note(fault.status()))))
+        .mapEmpty();
   }
 
   /** Projects again from the view's position: an async view follows the log; a sync view is caught up, then handed back. */

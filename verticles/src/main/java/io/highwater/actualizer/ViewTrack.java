@@ -144,7 +144,23 @@ final class ViewTrack {
     return apply(projected, last);
   }
 
+  /**
+   * Should the projector throw, the events before the one it threw at are applied again without it,
+   * so the view stops just before that event, then the failure is passed on.
+   */
   private Future<Void> apply(List<ProjectedEvent> projected, long last) {
+    return applyAll(projected, last).recover(e -> {
+      if (e instanceof ProjectorFailure failure) {
+        List<ProjectedEvent> before = projected.stream().filter(p -> p.stored().offset() < failure.offset()).toList();
+        if (!before.isEmpty()) {
+          return applyAll(before, failure.offset() - 1).compose(v -> Future.failedFuture(failure));
+        }
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Void> applyAll(List<ProjectedEvent> projected, long last) {
     Set<ViewKey> reads = new LinkedHashSet<>();
     projected.forEach(e -> reads.addAll(applier.reads(e)));
     return view.current(reads).map(values -> {
