@@ -191,7 +191,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   /**
    * A sync view's catch-up as it starts: the command processor projects into it from the log's end
    * on, so an event this misses would be missed for good. A failure to read the log fails the start
-   * (the partition is started again); a failing projector stops the view, visibly, as always.
+   * (the partition is started again); a failing projector stops the view, visibly, and the
+   * processor leaves the view alone until this verticle has caught it up.
    */
   private Future<Void> catchUpBeforeTheCommandProcessor() {
     idle = Promise.promise();
@@ -226,7 +227,12 @@ public final class ViewActualizerVerticle extends VerticleBase {
   /** Projects again from the view's position: an async view follows the log; a sync view is caught up, then handed back. */
   private void tryAgain() {
     retryTimer = -1;
-    if (!failed || stopping || swapping) {
+    if (!failed || stopping) {
+      return;
+    }
+    if (swapping) {
+      // A rebuild is being swapped in: the try waits for it.
+      retryTimer = vertx.setTimer(retry.initialBackoffMs(), t -> tryAgain());
       return;
     }
     failed = false;
