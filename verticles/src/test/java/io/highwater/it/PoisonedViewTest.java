@@ -28,7 +28,7 @@ class PoisonedViewTest {
 
   private static final String SECRET = "s3cr3t-4111-1111";
   /** Each test's projector throws while its file exists. */
-  private static final String[] FAULTS = {"pa", "pk", "ps"};
+  private static final String[] FAULTS = {"pa", "pk", "ps", "pq"};
 
   @TempDir
   static Path dir;
@@ -46,6 +46,7 @@ class PoisonedViewTest {
       apps.put("ps", app(failing("fragile_sync", "sync", "ps")
           .put("count_sync", new JsonObject().put("projector", "count").put("mode", "sync")
               .put("options", new JsonObject().put("type", "book").put("field", "author")))));
+      apps.put("pq", app(failing("fragile_sync", "sync", "pq")));
     });
     node = TestNode.start(Files.createDirectories(dir.resolve("data")), TestDatabase.fresh(),
         Map.of("HIGHWATER_CONF_DIR", conf.toString(), "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", "20",
@@ -266,5 +267,25 @@ class PoisonedViewTest {
     assertThat(seen("ps", "fragile_sync", next, "cache")).isEqualTo(next);
     assertThat(entity("ps", "fragile_sync").getLong("cache")).isGreaterThanOrEqualTo(next);
     assertThat(repair("ps", "fragile_sync", "skip", new JsonObject().put("offset", poison)).statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void a_sync_view_skips_a_recorded_event_and_is_projected_by_the_command_processor_again() {
+    long ok = book("pq", "ok", "A");
+    long poison = poisoned("pq", "bad");
+    long later = book("pq", "later", "A");
+    eventually(() -> entity("pq", "fragile_sync"), e -> "parked".equals(e.getString("status")));
+    assertThat(node.get("/v1/apps/pq/ws/w/views/fragile_sync/seen?consistentAt=" + later + "&timeoutMs=200").statusCode()).isEqualTo(504);
+
+    HttpResponse<Buffer> skipped = repair("pq", "fragile_sync", "skip", new JsonObject().put("offset", poison));
+    assertThat(skipped.statusCode()).as(skipped.bodyAsString()).isEqualTo(200);
+
+    assertThat(seen("pq", "fragile_sync", later, "cache")).isEqualTo(later);
+    JsonObject healthy = eventually(() -> entity("pq", "fragile_sync"), e -> !e.containsKey("status"));
+    assertThat(healthy.getJsonArray("skipped").getJsonObject(0).getLong("offset")).isEqualTo(poison);
+    long next = book("pq", "next", "A");
+    assertThat(seen("pq", "fragile_sync", next, "cache")).isEqualTo(next);
+    assertThat(seen("pq", "fragile_sync", next, "storage")).isEqualTo(next);
+    assertThat(ok).isLessThan(poison);
   }
 }
