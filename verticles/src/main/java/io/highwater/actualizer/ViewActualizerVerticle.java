@@ -103,7 +103,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     this.keyRing = keyRing;
     this.syncView = syncView;
     this.skippedEvents = skippedEvents;
-    this.retry = RetryPolicy.of(config.retry());
+    this.retry = new RetryPolicy(config.retry());
   }
 
   private String entity() {

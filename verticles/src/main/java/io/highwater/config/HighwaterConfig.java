@@ -106,7 +106,20 @@ public record HighwaterConfig(
   public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize, long keptMembers, Retry retry) {}
 
   /** A failed view is tried again {@code attempts} times, waiting from {@code initialBackoffMs} doubling up to {@code maxBackoffMs}. */
-  public record Retry(int attempts, long initialBackoffMs, long maxBackoffMs) {}
+  public record Retry(int attempts, long initialBackoffMs, long maxBackoffMs) {
+
+    public Retry {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("views.retry.attempts: must be 0 or more, got " + attempts);
+      }
+      if (initialBackoffMs < 1) {
+        throw new IllegalArgumentException("views.retry.initialBackoffMs: must be 1 or more, got " + initialBackoffMs);
+      }
+      if (maxBackoffMs < initialBackoffMs) {
+        throw new IllegalArgumentException("views.retry.maxBackoffMs: must be at least initialBackoffMs, got " + maxBackoffMs);
+      }
+    }
+  }
 
   /** Consistent reads' waits; a read forwarded to the partition's owner gets {@code ownerMarginMs} more for the trip. */
   public record Reads(long defaultTimeoutMs, long maxTimeoutMs, long ownerMarginMs) {}
