@@ -22,6 +22,7 @@ import io.highwater.plugin.ProjectorKinds;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
+import io.highwater.storage.SkippedEvents;
 import io.highwater.storage.ViewCache;
 import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
@@ -74,13 +75,15 @@ final class NodePartitions implements PartitionHost {
     Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency))
         .compose(id -> deployments.deploy(partition,
             new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(), config.faults())));
+    SkippedEvents skipped = new SkippedEvents(pool, owned);
     for (ViewDefinition view : views) {
       ViewCache viewCache = new ViewCache(vertx, partition, view.name());
-      if (view.sync()) {
-        syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore), keyRing));
+      SyncView syncView = view.sync() ? new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore), keyRing) : null;
+      if (syncView != null) {
+        syncViews.add(syncView);
       }
-      deployed = deployed.compose(id -> deployments.deploy(partition,
-          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(), keyRing)));
+      deployed = deployed.compose(id -> deployments.deploy(partition, new ViewActualizerVerticle(partition, view, log, records, viewStore,
+          viewCache, coordinator, config.views(), config.faults(), keyRing, syncView, skipped)));
     }
     return deployed
         .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,

@@ -11,15 +11,24 @@ import io.highwater.cp.ViewApplied;
 import io.highwater.keys.KeyRing;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
+import io.highwater.storage.SkippedEvents;
+import io.highwater.storage.SkippedEvents.Skipped;
 import io.highwater.storage.ViewCache;
 import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +40,18 @@ import org.slf4j.LoggerFactory;
  * actualizer only catches up at start; afterwards the command processor projects into the cache
  * and this verticle flushes. On request it rebuilds the view from offset 0 beside the live copy,
  * which keeps serving, and swaps the copy in once it has caught up.
+ *
+ * <p>A projector that throws stops only this view, before the event it threw at: the view is tried
+ * again with back-off ({@link RetryPolicy}), then parked until an operator resumes it or skips the
+ * event (recorded in {@link SkippedEvents}, and skipped by every later run and rebuild).
  */
 public final class ViewActualizerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ViewActualizerVerticle.class);
   private static final String COPY_SUFFIX = "~rebuild";
   private static final long STOP_WAIT_MS = 5_000;
+  /** How many skipped events {@code /consistency} lists, the most recent first. */
+  static final int SKIPPED_SHOWN = 20;
 
   private final PartitionId partition;
   private final ViewDefinition view;
@@ -48,11 +63,21 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final HighwaterConfig.Views config;
   private final FaultHook faults;
   private final KeyRing keyRing;
+  /** Of a sync view: the command processor's side of it, left alone while this verticle repairs the view. */
+  private final SyncView syncView;
+  private final SkippedEvents skippedEvents;
+  private final RetryPolicy retry;
+  private final Set<Long> skipped = new HashSet<>();
+  private final Deque<Skipped> recentlySkipped = new ArrayDeque<>();
   private ViewTrack live;
   private ViewTrack copy;
   /** Completes when the live track is idle; a new one for each catch-up. */
   private Promise<Void> idle = promiseDone();
+  /** Not projecting: its projector threw at {@link #fault} and the next try has not started. */
   private boolean failed;
+  /** The failure the view is stopped at or being tried again at; null while it projects. */
+  private ViewFault fault;
+  private long retryTimer = -1;
   /** Set by {@link #stop()}: no new page is projected. */
   private boolean stopping;
   private boolean swapping;
@@ -64,7 +89,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private boolean woken;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
-      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing) {
+      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
+      SyncView syncView, SkippedEvents skippedEvents) {
     this.partition = partition;
     this.view = view;
     this.log = log;
@@ -75,6 +101,9 @@ public final class ViewActualizerVerticle extends VerticleBase {
     this.config = config;
     this.faults = faults;
     this.keyRing = keyRing;
+    this.syncView = syncView;
+    this.skippedEvents = skippedEvents;
+    this.retry = new RetryPolicy(config.retry());
   }
 
   private String entity() {
@@ -91,15 +120,20 @@ public final class ViewActualizerVerticle extends VerticleBase {
     tail = new LiveTail(config.logPageSize());
     // A copy left by a rebuild that did not finish is started over on request, not resumed.
     return store.discard(partition, copyName())
-        .compose(v -> checkpoints.checkpoint(partition, entity()))
+        .compose(v -> skippedEvents.all(partition, view.name()))
+        .compose(all -> {
+          all.forEach(this::remember);
+          return checkpoints.checkpoint(partition, entity());
+        })
         .compose(checkpoint -> {
           live.start(checkpoint);
-          // Storage as far as the checkpoint, and no failure of an earlier run any more.
-          return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), "")));
+          // Storage as far as the checkpoint, and no failure of an earlier run any more: it is tried afresh.
+          return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), note(new JsonObject()))));
         })
         .compose(v -> view.sync() ? catchUpBeforeTheCommandProcessor() : catchUp())
         .compose(v -> view.sync() ? takeFromCommandProcessor() : followLog())
         .compose(v -> vertx.eventBus().consumer(Addresses.viewRebuild(partition, view.name()), this::onRebuild).completion())
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.viewRepair(partition, view.name()), this::onRepair).completion())
         .onSuccess(v -> LOG.info("View {} of {} at offset {} ({})", view.name(), partition, live.position(),
             view.sync() ? "sync" : "async"));
   }
@@ -112,19 +146,23 @@ public final class ViewActualizerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.cancelTimer(retryTimer);
     return idle.future().timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS)
         .eventually(() -> copy == null ? live.stop() : copy.pause().compose(v -> live.stop()));
   }
 
   private ViewTrack liveTrack(AggregateStates states) {
-    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, keyRing,
+    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, keyRing, skipped::contains,
         upTo -> coordinator.commitStorageConsistency(entity(), upTo));
   }
 
-  /** Sync: the command processor projects; this verticle flushes what it reports. */
+  /** Sync: the command processor projects; this verticle flushes what it reports, and repairs the view when its projector throws. */
   private Future<Void> takeFromCommandProcessor() {
-    return vertx.eventBus().<ViewApplied>localConsumer(Addresses.viewApplied(partition, view.name()),
+    Future<Void> applied = vertx.eventBus().<ViewApplied>localConsumer(Addresses.viewApplied(partition, view.name()),
         m -> live.changed(m.body().changed(), m.body().offset())).completion();
+    Future<Void> failures = vertx.eventBus().<JsonObject>localConsumer(Addresses.viewFailed(partition, view.name()),
+        m -> stopAt(new ProjectorFailure(m.body().getLong("offset"), m.body().getString("error")))).completion();
+    return Future.all(applied, failures).mapEmpty();
   }
 
   /**
@@ -153,7 +191,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   /**
    * A sync view's catch-up as it starts: the command processor projects into it from the log's end
    * on, so an event this misses would be missed for good. A failure to read the log fails the start
-   * (the partition is started again); a failing projector stops the view, visibly, as always.
+   * (the partition is started again); a failing projector stops the view, visibly, and the
+   * processor leaves the view alone until this verticle has caught it up.
    */
   private Future<Void> catchUpBeforeTheCommandProcessor() {
     idle = Promise.promise();
@@ -162,11 +201,162 @@ public final class ViewActualizerVerticle extends VerticleBase {
         .onComplete(done -> idle.complete());
   }
 
+  /**
+   * The view stops before the event its projector threw at (its watermarks stay where its last
+   * projected page left them), visibly, and is tried again after the policy's wait, or parked.
+   */
   private Future<Void> stopAt(ProjectorFailure failure) {
     failed = true;
-    LOG.error("View {} of {} stopped at offset {}: its projector failed; it will not skip the event", view.name(),
-        partition, failure.offset(), failure.getCause());
-    return coordinator.commit(Advance.status(entity(), failure.status())).mapEmpty();
+    if (syncView != null) {
+      // The command processor is not projecting this view now (it failed there, or has not started).
+      syncView.fail(failure.offset());
+    }
+    fault = ViewFault.after(fault, failure.offset(), failure.error(), retry, Instant.now());
+    LOG.error("View {} of {} stopped at offset {} (attempt {}, {}): {}", view.name(), partition, failure.offset(), fault.attempts(),
+        fault.parked() ? "parked" : "next try at " + fault.nextRetryAt(), failure.error());
+    vertx.cancelTimer(retryTimer);
+    if (!fault.parked()) {
+      long waitMs = Math.max(1, Duration.between(Instant.now(), fault.nextRetryAt()).toMillis());
+      retryTimer = vertx.setTimer(waitMs, t -> tryAgain());
+    }
+    // Up to the event before it, and not over it.
+    return coordinator.commit(new Advance(0, Map.of(entity(), live.position()), Map.of(), Map.of(entity(), note(fault.status()))))
+        .mapEmpty();
+  }
+
+  /** Projects again from the view's position: an async view follows the log; a sync view is caught up, then handed back. */
+  private void tryAgain() {
+    retryTimer = -1;
+    if (!failed || stopping) {
+      return;
+    }
+    if (swapping) {
+      // A rebuild is being swapped in: the try waits for it.
+      retryTimer = vertx.setTimer(retry.initialBackoffMs(), t -> tryAgain());
+      return;
+    }
+    failed = false;
+    cpHeard = Long.MAX_VALUE;
+    LOG.info("View {} of {}: trying again from offset {}", view.name(), partition, live.position() + 1);
+    if (view.sync()) {
+      catchUpSync();
+    } else {
+      catchUp();
+    }
+  }
+
+  /**
+   * A failed sync view catches up from the log while the command processor goes on without it, then
+   * again, to the log's end, while the processor is held, and only then is projected by it again:
+   * no event is missed, and none is projected twice.
+   */
+  private void catchUpSync() {
+    idle = Promise.promise();
+    boolean[] held = {false};
+    pages()
+        .compose(v -> vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold"))
+        .compose(h -> {
+          held[0] = true;
+          cpHeard = Long.MAX_VALUE;
+          return pages();
+        })
+        .compose(v -> {
+          if (live.position() >= fault.offset()) {
+            syncView.resume();
+          }
+          return recovered();
+        })
+        .eventually(() -> {
+          if (held[0]) {
+            release();
+          }
+          return Future.succeededFuture();
+        })
+        .recover(e -> {
+          if (e instanceof ProjectorFailure failure) {
+            return stopAt(failure);
+          }
+          // Not the projector's doing (the log unreadable, the processor not there yet): the same try again later.
+          LOG.warn("View {} of {} could not catch up after offset {}; trying again", view.name(), partition, live.position(), e);
+          failed = true;
+          retryTimer = vertx.setTimer(retry.initialBackoffMs(), t -> tryAgain());
+          return Future.succeededFuture();
+        })
+        .onComplete(done -> idle.complete());
+  }
+
+  /** The view projected past the event it had failed at: its status note no longer tells of the failure. */
+  private Future<Void> recovered() {
+    if (fault == null || failed || live.position() < fault.offset()) {
+      return Future.succeededFuture();
+    }
+    LOG.info("View {} of {} went past offset {}, where it had failed", view.name(), partition, fault.offset());
+    fault = null;
+    return coordinator.commit(new Advance(0, Map.of(), Map.of(), Map.of(entity(), note(new JsonObject())))).mapEmpty();
+  }
+
+  /** {@code resume} tries the failed view again now; {@code skip} records its failed event as skipped, then tries again. */
+  private void onRepair(Message<JsonObject> request) {
+    String op = request.body().getString("op");
+    if (!failed || fault == null) {
+      request.fail(409, "view '" + view.name() + "' of partition " + partition.partition() + " is not failed or parked"
+          + (fault != null ? ": it is being tried again" : ""));
+      return;
+    }
+    if ("resume".equals(op)) {
+      long at = fault.offset();
+      fault = fault.resumed();
+      vertx.cancelTimer(retryTimer);
+      request.reply(repaired("resumed", at));
+      tryAgain();
+    } else if ("skip".equals(op)) {
+      Long offset = request.body().getLong("offset");
+      if (offset == null || offset != fault.offset()) {
+        request.fail(400, "offset: must be the offset the view failed at, " + fault.offset() + ", not " + offset);
+        return;
+      }
+      Skipped skip = new Skipped(offset, fault.error(), Instant.now());
+      skippedEvents.record(partition, view.name(), skip)
+          .onSuccess(v -> {
+            remember(skip);
+            LOG.warn("View {} of {}: the event at offset {} is skipped for this view", view.name(), partition, offset);
+            fault = fault.resumed();
+            vertx.cancelTimer(retryTimer);
+            request.reply(repaired("skipped", offset));
+            tryAgain();
+          })
+          .onFailure(e -> request.fail(503, "cannot record the skip: " + e.getMessage()));
+    } else {
+      request.fail(400, "op: expected resume or skip, got " + op);
+    }
+  }
+
+  private JsonObject repaired(String status, long offset) {
+    return new JsonObject().put("partition", partition.partition()).put("status", status).put("offset", offset);
+  }
+
+  private void remember(Skipped skip) {
+    skipped.add(skip.offset());
+    recentlySkipped.addFirst(skip);
+    while (recentlySkipped.size() > SKIPPED_SHOWN) {
+      recentlySkipped.removeLast();
+    }
+  }
+
+  /** A status note with the events skipped for this view, the most recent first; empty (cleared) when there is nothing to tell. */
+  private String note(JsonObject status) {
+    JsonObject note = status.copy();
+    if (!recentlySkipped.isEmpty()) {
+      JsonArray list = new JsonArray();
+      recentlySkipped.forEach(s -> list.add(new JsonObject().put("offset", s.offset()).put("error", s.error()).put("at", s.at().toString())));
+      note.put("skipped", list);
+    }
+    return note.isEmpty() ? "" : note.encode();
+  }
+
+  /** The note of the view as it is now, beside another (a rebuild's progress). */
+  private String noteNow(JsonObject more) {
+    return note(failed && fault != null ? fault.status().mergeIn(more) : more);
   }
 
   /** Projects every event after the live position, page by page, until the end of the log. */
@@ -180,6 +370,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     }
     idle = Promise.promise();
     return pages()
+        .compose(v -> recovered())
         .recover(e -> {
           if (e instanceof ProjectorFailure failure) {
             return stopAt(failure);
@@ -227,7 +418,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {
       copy = new ViewTrack(vertx, partition, view, copyName(), log, store, emptyCopyCache(),
-          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, keyRing, upTo -> Future.succeededFuture());
+          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, keyRing, skipped::contains, upTo -> Future.succeededFuture());
       LOG.info("Rebuilding view {} of {} from offset 0 beside the live copy", view.name(), partition);
       store.discard(partition, copyName())
           .compose(v -> reportProgress())
@@ -260,8 +451,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private Future<?> reportProgress() {
     return coordinator.cpOffset().compose(cp -> {
       LOG.info("Rebuild of view {} of {}: offset {} of {}", view.name(), partition, copy.position(), cp);
-      return coordinator.commit(Advance.status(entity(), new JsonObject()
-          .put("rebuild", new JsonObject().put("offset", copy.position()).put("cpOffset", cp))));
+      return coordinator.commit(new Advance(0, Map.of(), Map.of(), Map.of(entity(), noteNow(new JsonObject()
+          .put("rebuild", new JsonObject().put("offset", copy.position()).put("cpOffset", cp))))));
     });
   }
 
@@ -292,7 +483,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
           copy = null;
           swapping = false;
           LOG.info("View {} of {} rebuilt up to offset {} and swapped in", view.name(), partition, position);
-          coordinator.commit(new Advance(0, Map.of(entity(), position), Map.of(entity(), position), Map.of(entity(), "")))
+          coordinator.commit(new Advance(0, Map.of(entity(), position), Map.of(entity(), position), Map.of(entity(), noteNow(new JsonObject()))))
               .onComplete(done -> catchUp().onComplete(caughtUp -> release()));
         })
         .onFailure(e -> {
@@ -320,8 +511,9 @@ public final class ViewActualizerVerticle extends VerticleBase {
     LOG.error("Rebuild of view {} of {} failed; the live copy keeps serving", view.name(), partition, e);
     ViewTrack abandoned = copy;
     copy = null;
-    abandoned.pause().onComplete(done -> emptyCopyCache()).onComplete(done -> coordinator.commit(Advance.status(entity(), new JsonObject()
-        .put("rebuild", new JsonObject().put("status", "failed").put("error", String.valueOf(e))))));
+    String error = e instanceof ProjectorFailure failure ? failure.getMessage() : String.valueOf(e);
+    abandoned.pause().onComplete(done -> emptyCopyCache()).onComplete(done -> coordinator.commit(new Advance(0, Map.of(), Map.of(),
+        Map.of(entity(), noteNow(new JsonObject().put("rebuild", new JsonObject().put("status", "failed").put("error", error)))))));
   }
 
   /** The copy's cache, emptied: it may keep values once flushed (per-member ones), which a new copy must not see. */

@@ -101,9 +101,26 @@ public record HighwaterConfig(
 
   /**
    * Views' flushing, the log pages async actualizers read, the aggregate states they keep, and how
-   * many members of flushed per-member values each view keeps cached per partition.
+   * many members of flushed per-member values each view keeps cached per partition, and how a view
+   * whose projector threw is retried.
    */
-  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize, long keptMembers) {}
+  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize, long keptMembers, Retry retry) {}
+
+  /** A failed view is tried again {@code attempts} times, waiting from {@code initialBackoffMs} doubling up to {@code maxBackoffMs}. */
+  public record Retry(int attempts, long initialBackoffMs, long maxBackoffMs) {
+
+    public Retry {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("views.retry.attempts: must be 0 or more, got " + attempts);
+      }
+      if (initialBackoffMs < 1) {
+        throw new IllegalArgumentException("views.retry.initialBackoffMs: must be 1 or more, got " + initialBackoffMs);
+      }
+      if (maxBackoffMs < initialBackoffMs) {
+        throw new IllegalArgumentException("views.retry.maxBackoffMs: must be at least initialBackoffMs, got " + maxBackoffMs);
+      }
+    }
+  }
 
   /** Consistent reads' waits; a read forwarded to the partition's owner gets {@code ownerMarginMs} more for the trip. */
   public record Reads(long defaultTimeoutMs, long maxTimeoutMs, long ownerMarginMs) {}
@@ -188,7 +205,9 @@ public record HighwaterConfig(
             cp.getLong("maxQueuedBytes"), cp.getLong("requestTimeoutMs"), cp.getInteger("heldAggregates")),
         new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
         new Views(views.getLong("flushIntervalMs"), views.getInteger("bundleSize"),
-            views.getInteger("logPageSize"), views.getInteger("stateCacheSize"), views.getLong("keptMembers")),
+            views.getInteger("logPageSize"), views.getInteger("stateCacheSize"), views.getLong("keptMembers"),
+            new Retry(views.getJsonObject("retry").getInteger("attempts"), views.getJsonObject("retry").getLong("initialBackoffMs"),
+                views.getJsonObject("retry").getLong("maxBackoffMs"))),
         new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs"), reads.getLong("ownerMarginMs")),
         new Limits(
             limits.getInteger("maxEvents"),

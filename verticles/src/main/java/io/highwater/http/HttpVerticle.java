@@ -85,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
     ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
-        config.reads());
+        config.reads(), route, config.commandProcessor().requestTimeoutMs());
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 
     Router router = Router.router(vertx);
@@ -97,7 +97,12 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
     router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
     router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
+    // Operators' calls on a view (role admin): rebuild it, and resume or skip past a failed partition of it.
     router.post("/v1/apps/:app/views/:view/rebuild").handler(views::rebuild);
+    router.post("/v1/apps/:app/views/:view/partitions/:p/resume").handler(views::resume);
+    router.post("/v1/apps/:app/views/:view/partitions/:p/skip")
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(views::skip);
     router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
     router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
     router.get("/v1/ws").handler(webSockets::upgrade);

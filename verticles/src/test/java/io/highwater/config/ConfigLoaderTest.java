@@ -175,6 +175,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void viewRetries() {
+      assertThat(withEnv(Map.of()).views().retry()).isEqualTo(new HighwaterConfig.Retry(5, 1000, 60000));
+      HighwaterConfig config = withEnv(Map.of("HIGHWATER_VIEWS_RETRY_ATTEMPTS", "2",
+          "HIGHWATER_VIEWS_RETRY_INITIAL_BACKOFF_MS", "10", "HIGHWATER_VIEWS_RETRY_MAX_BACKOFF_MS", "40"));
+      assertThat(config.views().retry()).isEqualTo(new HighwaterConfig.Retry(2, 10, 40));
+    }
+
+    @Test
     void overridesLeaveTheAppsAlone() {
       HighwaterConfig config = withEnv(Map.of("HIGHWATER_HTTP_PORT", "1", "HIGHWATER_DATA_DIR", "d"));
       assertThat(config.app("bookstore").orElseThrow().partitions()).isEqualTo(4);
@@ -183,7 +191,8 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "HIGHWATER_HTTP_PORT", "HIGHWATER_PG_POOL_SIZE", "HIGHWATER_CLUSTER_PORT",
-        "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS"})
+        "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", "HIGHWATER_VIEWS_RETRY_ATTEMPTS",
+        "HIGHWATER_VIEWS_RETRY_INITIAL_BACKOFF_MS", "HIGHWATER_VIEWS_RETRY_MAX_BACKOFF_MS"})
     void nonNumericValueNamesTheVariable(String variable) {
       assertThatThrownBy(() -> ConfigLoader.applyEnvironment(json, Map.of(variable, "eighty")))
           .isInstanceOf(IllegalArgumentException.class)
