@@ -34,6 +34,13 @@ public record AppConfig(String name, int partitions, Map<String, ViewConfig> vie
     return Optional.ofNullable(views.get(name));
   }
 
+  /** The definition as {@code PUT /v1/apps/{app}} takes it and PostgreSQL stores it, views by name. */
+  public JsonObject toJson() {
+    JsonObject views = new JsonObject();
+    new java.util.TreeMap<>(this.views).forEach((name, view) -> views.put(name, view.toJson()));
+    return new JsonObject().put("partitions", partitions).put("views", views);
+  }
+
   public static AppConfig fromJson(String name, JsonObject json) {
     int partitions = json.getInteger("partitions");
     if (partitions < 1) {

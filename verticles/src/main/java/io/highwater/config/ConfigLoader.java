@@ -70,6 +70,9 @@ public final class ConfigLoader {
     override(env, "HIGHWATER_HELD_AGGREGATES", v -> out.getJsonObject("commandProcessor").put("heldAggregates", Integer.parseInt(v)));
     override(env, "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("records").put("flushIntervalMs", Long.parseLong(v)));
     override(env, "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", v -> out.getJsonObject("views").put("flushIntervalMs", Long.parseLong(v)));
+    override(env, "HIGHWATER_APPS_POLL_INTERVAL_MS", v -> out.getJsonObject("deployment").put("pollIntervalMs", Long.parseLong(v)));
+    override(env, "HIGHWATER_RETIRED_VIEW_GRACE_MS",
+        v -> out.getJsonObject("deployment").put("retiredViewGraceMs", Long.parseLong(v)));
     return out;
   }
 
