@@ -109,7 +109,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
           return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), "")));
         })
         .compose(v -> how.added() ? buildBeside() : view.sync() ? catchUpBeforeTheCommandProcessor() : catchUp())
-        .compose(v -> how.added() || !view.sync() ? Future.succeededFuture() : takeFromCommandProcessor())
+        .compose(v -> how.added() ? Future.succeededFuture() : view.sync() ? takeFromCommandProcessor() : followLog())
         .compose(v -> vertx.eventBus().consumer(Addresses.viewRebuild(partition, view.name()), this::onRebuild).completion())
         .onSuccess(v -> LOG.info("View {} of {} at offset {} ({}{})", view.name(), partition, live.position(),
             view.sync() ? "sync" : "async", how.added() ? ", added: building beside the live views" : ""));
