@@ -30,10 +30,13 @@ import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +75,7 @@ final class NodePartitions implements PartitionHost {
     this.deployments = new Deployments(vertx);
   }
 
-  private Future<Void> serially(PartitionId partition, java.util.function.Supplier<Future<Void>> step) {
+  private Future<Void> serially(PartitionId partition, Supplier<Future<Void>> step) {
     Future<Void> next = busy.getOrDefault(partition, Future.succeededFuture()).transform(before -> step.get());
     busy.put(partition, next);
     return next;
@@ -134,7 +137,7 @@ final class NodePartitions implements PartitionHost {
       done = done.compose(v -> removeView(partition, run, removed));
     }
     List<ViewDefinition> added = ViewDefinition.of(new AppConfig(app.name(), app.partitions(),
-        change.added().stream().collect(java.util.stream.Collectors.toMap(ViewConfig::name, v -> v))));
+        change.added().stream().collect(Collectors.toMap(ViewConfig::name, v -> v))));
     for (ViewDefinition view : added) {
       done = done.compose(v -> addView(partition, run, view));
     }
@@ -189,7 +192,7 @@ final class NodePartitions implements PartitionHost {
         new ViewCache(vertx, partition, view.name()), coordinator, config.views(), config.faults(), keyRing, how);
   }
 
-  private void forgetMemory(PartitionId partition, java.util.Collection<String> views) {
+  private void forgetMemory(PartitionId partition, Collection<String> views) {
     new RecordsCache(vertx, partition).clear();
     views.forEach(view -> new ViewCache(vertx, partition, view).clear());
     keyRing.evictAll(partition);

@@ -17,7 +17,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -49,9 +52,10 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final FaultHook faults;
   private final KeyRing keyRing;
   private final ViewStart how;
+  /** The consumers of the log's progress, while the view follows it as an async one. */
+  private final List<MessageConsumer<?>> following = new ArrayList<>();
   /** Added at runtime and not caught up yet: its progress is reported as a status note. */
   private boolean building;
-  private final java.util.List<io.vertx.core.eventbus.MessageConsumer<?>> following = new java.util.ArrayList<>();
   private ViewTrack live;
   private ViewTrack copy;
   /** Completes when the live track is idle; a new one for each catch-up. */
@@ -147,14 +151,14 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   private Future<Void> listenToLog() {
-    io.vertx.core.eventbus.MessageConsumer<GroupProjected> groups =
+    MessageConsumer<GroupProjected> groups =
         vertx.eventBus().<GroupProjected>localConsumer(Addresses.groupProjected(partition), m -> {
           if (!failed) {
             tail.add(m.body());
             heard(m.body().last());
           }
         });
-    io.vertx.core.eventbus.MessageConsumer<JsonObject> watermarks = vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition),
+    MessageConsumer<JsonObject> watermarks = vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition),
         m -> heard(m.body().getLong("cpOffset")));
     following.add(groups);
     following.add(watermarks);
@@ -201,7 +205,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
     return vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold")
         .compose(held -> idle.future())
         .compose(v -> drainLive())
-        .compose(v -> Future.join(following.stream().map(io.vertx.core.eventbus.MessageConsumer::unregister).toList()))
+        .compose(v -> Future.join(following.stream().map(MessageConsumer::unregister).toList()))
         .compose(v -> {
           following.clear();
           return takeFromCommandProcessor();

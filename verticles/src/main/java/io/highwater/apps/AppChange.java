@@ -5,10 +5,12 @@ import io.highwater.config.ViewConfig;
 import io.highwater.event.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What a new definition of an app changes: the views it adds and those it removes. A view that
@@ -59,7 +61,7 @@ public record AppChange(List<ViewConfig> added, List<String> removed) {
   }
 
   private static Set<String> names(Collection<ViewConfig> views) {
-    return views.stream().map(ViewConfig::name).collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+    return views.stream().map(ViewConfig::name).collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   private static void unchanged(ViewConfig old, ViewConfig view) {

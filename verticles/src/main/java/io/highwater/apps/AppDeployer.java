@@ -7,8 +7,10 @@ import io.highwater.projector.ProjectorFactory;
 import io.highwater.storage.AppDefinitions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,7 +96,7 @@ public final class AppDeployer {
    * which then wins (a different partition count refuses the start: the data is placed by it).
    */
   public Future<Void> seed(AppConfig app) {
-    return store.put(app.name(), app.partitions(), app.toJson(), 0, java.util.List.of()).<Void>mapEmpty().recover(failure -> {
+    return store.put(app.name(), app.partitions(), app.toJson(), 0, List.of()).<Void>mapEmpty().recover(failure -> {
       if (failure instanceof AppDefinitions.PartitionsFixed) {
         return Future.failedFuture(new IllegalStateException("app '" + app.name() + "' was created with another partition count;"
             + " its data is placed by that count, so it cannot run with " + app.partitions()));
@@ -134,7 +136,7 @@ public final class AppDeployer {
         if (registry.offer(new DeployedApp(app, stored.version()))) {
           LOG.info("App '{}' at version {}: {} partitions, views {}", app.name(), stored.version(), app.partitions(),
               app.views().keySet());
-          vertx.eventBus().publish(Addresses.appApplied(), app.name(), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+          vertx.eventBus().publish(Addresses.appApplied(), app.name(), new DeliveryOptions().setLocalOnly(true));
         }
       }
       return null;

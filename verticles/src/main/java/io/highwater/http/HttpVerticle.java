@@ -2,16 +2,14 @@ package io.highwater.http;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.highwater.apps.AppDeployer;
-import io.highwater.storage.AppDefinitions;
 import io.highwater.cluster.ClusterView;
-import io.highwater.apps.AppDeployer;
-import io.highwater.storage.AppDefinitions;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
 import io.highwater.keys.KeyRing;
+import io.highwater.storage.AppDefinitions;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
