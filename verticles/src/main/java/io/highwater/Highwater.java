@@ -1,6 +1,9 @@
 package io.highwater;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.apps.AppDeployer;
+import io.highwater.apps.AppRegistry;
+import io.highwater.apps.AppsVerticle;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
@@ -22,6 +25,7 @@ import io.highwater.keys.KeyRing;
 import io.highwater.keys.MasterKey;
 import io.highwater.plugin.PluginJars;
 import io.highwater.plugin.ProjectorKinds;
+import io.highwater.storage.AppDefinitions;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
@@ -142,13 +146,18 @@ public final class Highwater {
     Readiness readiness = new Readiness(startFailures);
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
+    AppRegistry registry = new AppRegistry();
+    AppDefinitions definitions = new AppDefinitions(db.pool());
+    AppDeployer deployer = new AppDeployer(vertx, definitions, registry, kinds);
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned, kinds), owned, startFailures, config.partitions(), config.cluster(),
-        HazelcastSetup.advertisedHttp(config));
-    Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
+        new NodePartitions(vertx, config, registry, db.pool(), keyRing, consistency, owned, kinds), owned, startFailures, registry::partitions,
+        config.cluster(), HazelcastSetup.advertisedHttp(config));
+    // The apps of conf/config.json as version 1 where none is stored, then every stored one.
+    Future<Void> apps = Future.all(config.apps().values().stream().map(deployer::seed).toList()).compose(v -> deployer.refresh());
     return apps
         .compose(v -> keyRing.followExpiries())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned),
+        .compose(v -> vertx.deployVerticle(new AppsVerticle(deployer, definitions, config.deployment())))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer),
             new DeploymentOptions().setInstances(instances)))
         .compose(v -> vertx.deployVerticle(ownership))
         .compose(id -> ownership.settled())

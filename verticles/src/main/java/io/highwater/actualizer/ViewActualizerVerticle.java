@@ -19,13 +19,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +72,11 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final RetryPolicy retry;
   private final Set<Long> skipped = new HashSet<>();
   private final Deque<Skipped> recentlySkipped = new ArrayDeque<>();
+  private final ViewStart how;
+  /** The consumers of the log's progress, while the view follows it as an async one. */
+  private final List<MessageConsumer<?>> following = new ArrayList<>();
+  /** Added at runtime and not caught up yet: its progress is reported as a status note. */
+  private boolean building;
   private ViewTrack live;
   private ViewTrack copy;
   /** Completes when the live track is idle; a new one for each catch-up. */
@@ -90,7 +98,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
       ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
-      SyncView syncView, SkippedEvents skippedEvents) {
+      SyncView syncView, SkippedEvents skippedEvents, ViewStart how) {
+    this.how = how;
     this.partition = partition;
     this.view = view;
     this.log = log;
@@ -130,12 +139,12 @@ public final class ViewActualizerVerticle extends VerticleBase {
           // Storage as far as the checkpoint, and no failure of an earlier run any more: it is tried afresh.
           return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), note(new JsonObject()))));
         })
-        .compose(v -> view.sync() ? catchUpBeforeTheCommandProcessor() : catchUp())
-        .compose(v -> view.sync() ? takeFromCommandProcessor() : followLog())
+        .compose(v -> how.added() ? buildBeside() : view.sync() ? catchUpBeforeTheCommandProcessor() : catchUp())
+        .compose(v -> how.added() ? Future.succeededFuture() : view.sync() ? takeFromCommandProcessor() : followLog())
         .compose(v -> vertx.eventBus().consumer(Addresses.viewRebuild(partition, view.name()), this::onRebuild).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.viewRepair(partition, view.name()), this::onRepair).completion())
-        .onSuccess(v -> LOG.info("View {} of {} at offset {} ({})", view.name(), partition, live.position(),
-            view.sync() ? "sync" : "async"));
+        .onSuccess(v -> LOG.info("View {} of {} at offset {} ({}{})", view.name(), partition, live.position(),
+            view.sync() ? "sync" : "async", how.added() ? ", added: building beside the live views" : ""));
   }
 
   /**
@@ -170,15 +179,83 @@ public final class ViewActualizerVerticle extends VerticleBase {
    * every move of the processor's offset (a group it missed is read from the log); never polling.
    */
   private Future<Void> followLog() {
-    Future<Void> groups = vertx.eventBus().<GroupProjected>localConsumer(Addresses.groupProjected(partition), m -> {
-      if (!failed) {
-        tail.add(m.body());
-        heard(m.body().last());
-      }
-    }).completion();
-    Future<Void> watermarks = vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition),
-        m -> heard(m.body().getLong("cpOffset"))).completion();
-    return Future.all(groups, watermarks).compose(v -> catchUp());
+    return listenToLog().compose(v -> catchUp());
+  }
+
+  private Future<Void> listenToLog() {
+    MessageConsumer<GroupProjected> groups =
+        vertx.eventBus().<GroupProjected>localConsumer(Addresses.groupProjected(partition), m -> {
+          if (!failed) {
+            tail.add(m.body());
+            heard(m.body().last());
+          }
+        });
+    MessageConsumer<JsonObject> watermarks = vertx.eventBus().<JsonObject>consumer(Addresses.watermarks(partition),
+        m -> heard(m.body().getLong("cpOffset")));
+    following.add(groups);
+    following.add(watermarks);
+    return Future.all(groups.completion(), watermarks.completion()).mapEmpty();
+  }
+
+  /**
+   * Added at runtime: follows the log as an async view does, from its checkpoint (0 for a new view),
+   * without holding up the start (the partition serves meanwhile), reporting its progress until it
+   * has caught up; a sync view then joins the command processor.
+   */
+  private Future<Void> buildBeside() {
+    building = true;
+    return reportBuilding().compose(v -> listenToLog()).onSuccess(v -> catchUp());
+  }
+
+  private Future<?> reportBuilding() {
+    return coordinator.cpOffset().compose(cp -> coordinator.commit(Advance.status(entity(), new JsonObject()
+        .put("building", new JsonObject().put("offset", live.position()).put("cpOffset", cp)))));
+  }
+
+  /** Caught up once: the view is live (a sync one first joins the command processor). */
+  private void built() {
+    if (!building || failed || stopping || swapping || live.position() < cpHeard) {
+      return;
+    }
+    Future<Void> joined = how.join().isPresent() ? joinCommandProcessor(how.join().get()) : Future.succeededFuture();
+    joined.compose(v -> {
+      building = false;
+      LOG.info("View {} of {} built up to offset {}: live", view.name(), partition, live.position());
+      return coordinator.commit(Advance.status(entity(), new JsonObject()));
+    }).onFailure(e -> {
+      LOG.warn("View {} of {} could not join its command processor; trying again on the next append", view.name(), partition, e);
+      catchUp();
+    });
+  }
+
+  /**
+   * Holds the command processor between two groups, projects what the log has beyond this view,
+   * and hands the view to the processor, which projects it from then on before each append answers.
+   */
+  private Future<Void> joinCommandProcessor(ViewStart.Join join) {
+    swapping = true;
+    return vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold")
+        .compose(held -> idle.future())
+        .compose(v -> drainLive())
+        .compose(v -> Future.join(following.stream().map(MessageConsumer::unregister).toList()))
+        .compose(v -> {
+          following.clear();
+          return takeFromCommandProcessor();
+        })
+        .compose(v -> coordinator.commitCacheConsistency(entity(), live.position()))
+        .<Void>map(v -> {
+          join.into().add(join.view());
+          return null;
+        })
+        .eventually(() -> {
+          swapping = false;
+          release(true);
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> drainLive() {
+    return live.step().compose(more -> more ? drainLive() : Future.succeededFuture());
   }
 
   private void heard(long cpOffset) {
@@ -379,7 +456,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
               live.position(), e);
           return Future.succeededFuture();
         })
-        .onComplete(done -> idle.complete());
+        .onComplete(done -> idle.complete())
+        .onSuccess(v -> built());
   }
 
   private Future<Void> pages() {
@@ -392,7 +470,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
       if (!more) {
         return woken ? pages() : Future.succeededFuture();
       }
-      return coordinator.commitCacheConsistency(entity(), track.position()).compose(v -> pages());
+      Future<?> committed = coordinator.commitCacheConsistency(entity(), track.position());
+      return (building ? committed.compose(v -> reportBuilding()) : committed).compose(v -> pages());
     });
   }
 
@@ -497,7 +576,11 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   /** Lets a held command processor take appends again. */
   private void release() {
-    if (view.sync()) {
+    release(view.sync());
+  }
+
+  private void release(boolean held) {
+    if (held) {
       vertx.eventBus().request(Addresses.commandProcessorHold(partition), "resume")
           .onFailure(e -> LOG.warn("Could not resume the command processor of {}; its hold expires by itself", partition, e));
     }

@@ -74,4 +74,14 @@ public final class Addresses {
   public static String leaving() {
     return "highwater.node.leaving";
   }
+
+  /** Published to every node when an app's definition was stored under a new version ({@code {"app", "version"}}). */
+  public static String appsChanged() {
+    return "highwater.apps.changed";
+  }
+
+  /** Local: this node now runs a new version of the app named in the body. */
+  public static String appApplied() {
+    return "highwater.apps.applied";
+  }
 }

@@ -28,6 +28,15 @@ public final class Deployments {
         .onSuccess(id -> partitions.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>()).add(id));
   }
 
+  /** Stops one verticle of the partition (a view removed from its app), leaving the others running. */
+  public Future<Void> undeployOne(PartitionId partition, String id) {
+    List<String> ids = partitions.get(partition);
+    if (ids == null || !ids.remove(id)) {
+      return Future.succeededFuture();
+    }
+    return vertx.undeploy(id);
+  }
+
   public Future<Void> undeploy(PartitionId partition) {
     List<String> ids = new ArrayList<>(partitions.getOrDefault(partition, List.of()));
     partitions.remove(partition);

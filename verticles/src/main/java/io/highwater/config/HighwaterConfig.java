@@ -22,6 +22,7 @@ public record HighwaterConfig(
     Limits limits,
     WebSocket webSocket,
     Path pluginsDir,
+    Deployment deployment,
     Map<String, AppConfig> apps,
     Path confDir,
     FaultHook faults,
@@ -153,7 +154,22 @@ public record HighwaterConfig(
   public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes, int transportMaxBytes,
       int closingTimeoutSeconds, int pingIntervalSeconds) {}
 
-  /** Every partition of every app. */
+  /**
+   * Apps deployed at runtime: every node reads the stored definitions' versions every
+   * {@code pollIntervalMs} (besides hearing each change published), and the rows of a removed view
+   * are dropped {@code retiredViewGraceMs} after its removal.
+   */
+  public record Deployment(long pollIntervalMs, long retiredViewGraceMs) {
+
+    public Deployment {
+      if (pollIntervalMs < 1 || retiredViewGraceMs < 0) {
+        throw new IllegalArgumentException("deployment: expected pollIntervalMs >= 1 and retiredViewGraceMs >= 0, got "
+            + pollIntervalMs + " and " + retiredViewGraceMs);
+      }
+    }
+  }
+
+  /** Every partition of every app declared in the configuration file. */
   public List<PartitionId> partitions() {
     return apps.values().stream().flatMap(app -> app.partitionIds().stream()).toList();
   }
@@ -178,6 +194,7 @@ public record HighwaterConfig(
     JsonObject reads = json.getJsonObject("reads");
     JsonObject limits = json.getJsonObject("limits");
     JsonObject webSocket = json.getJsonObject("webSocket");
+    JsonObject deployment = json.getJsonObject("deployment");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
     HighwaterConfig config = new HighwaterConfig(
@@ -224,6 +241,7 @@ public record HighwaterConfig(
             webSocket.getInteger("closingTimeoutSeconds"),
             webSocket.getInteger("pingIntervalSeconds")),
         Path.of(json.getString("pluginsDir")),
+        new Deployment(deployment.getLong("pollIntervalMs"), deployment.getLong("retiredViewGraceMs")),
         Map.copyOf(apps),
         confDir,
         faults,

@@ -84,7 +84,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
     this.recordStore = recordStore;
     this.cache = cache;
     this.coordinator = coordinator;
-    this.syncViews = List.copyOf(syncViews);
+    // Not copied: a sync view added at runtime joins this list while the processor is held.
+    this.syncViews = syncViews;
     this.config = config;
     this.faults = faults;
     this.keyRing = keyRing;

@@ -64,7 +64,8 @@ final class GroupApplier {
     this.recordStore = recordStore;
     this.cache = cache;
     this.coordinator = coordinator;
-    this.syncViews = List.copyOf(syncViews);
+    // Not copied: a sync view added at runtime joins this list while the processor is held.
+    this.syncViews = syncViews;
     this.keyRing = keyRing;
     this.faults = faults;
     this.eventBus = eventBus;

@@ -1,6 +1,7 @@
 package io.highwater.http;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.apps.AppDeployer;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.config.HighwaterConfig;
@@ -8,6 +9,7 @@ import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
 import io.highwater.keys.KeyRing;
+import io.highwater.storage.AppDefinitions;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
@@ -38,12 +40,14 @@ public final class HttpVerticle extends VerticleBase {
   private final Readiness readiness;
   private final KeyRing keyRing;
   private final OwnedPartitions owned;
+  private final AppDeployer deployer;
   private ConsistencyWatch watch;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing, OwnedPartitions owned) {
+      KeyRing keyRing, OwnedPartitions owned, AppDeployer deployer) {
     this.owned = owned;
+    this.deployer = deployer;
     this.config = config;
     this.pool = pool;
     this.hazelcast = hazelcast;
@@ -55,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     watch = new ConsistencyWatch(vertx, new ConsistencyMap(vertx, hazelcast));
-    return watch.start(config.partitions())
+    return watch.start(deployer.registry().partitions())
         .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(new PercentEscapes(router())).listen(config.http().port(), config.http().host()))
         .onSuccess(s -> server = s);
   }
@@ -73,7 +77,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router() {
-    Apps apps = new Apps(config);
+    Apps apps = new Apps(deployer.registry());
     EventLog log = new EventLog(pool, owned);
     Opener opener = new Opener(keyRing);
     OwnerRoute route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
@@ -86,7 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
     ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
         config.reads(), route, config.commandProcessor().requestTimeoutMs());
-    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
+    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch);
 
     Router router = Router.router(vertx);
     router.post("/v1/apps/:app/ws/:ws/events")
@@ -106,10 +110,11 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
     router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
     router.get("/v1/ws").handler(webSockets::upgrade);
+    deploymentRoutes(router, new AppsHandler(deployer, new AppDefinitions(pool), watch));
     router.get("/v1/cluster").handler(ctx -> cluster.toJson()
         .onSuccess(json -> Responses.json(ctx, 200, json))
         .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()))));
-    router.get("/metrics").handler(new Metrics(config, watch)::handle);
+    router.get("/metrics").handler(new Metrics(deployer.registry(), watch)::handle);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
@@ -129,6 +134,18 @@ public final class HttpVerticle extends VerticleBase {
       ApiError.forStatus(status, message).send(ctx);
     });
     return router;
+  }
+
+  /**
+   * App deployment, all in one place: these routes need role {@code admin} (API.md), the rule to
+   * attach to them once tokens are checked.
+   */
+  private void deploymentRoutes(Router router, AppsHandler apps) {
+    router.put("/v1/apps/:app")
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
+        .handler(apps::put);
+    router.get("/v1/apps/:app").handler(apps::get);
+    router.get("/v1/apps").handler(apps::list);
   }
 
   private HttpServerOptions serverOptions() {

@@ -2,7 +2,7 @@ package io.highwater.http;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.AppConfig;
-import io.highwater.config.HighwaterConfig;
+import io.highwater.apps.AppRegistry;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.coordinator.PartitionConsistency;
 import io.vertx.core.Future;
@@ -12,16 +12,16 @@ import java.util.List;
 /** {@code GET /metrics}: the partitions' offsets and watermarks in Prometheus text format. */
 final class Metrics {
 
-  private final HighwaterConfig config;
+  private final AppRegistry apps;
   private final ConsistencyWatch watch;
 
-  Metrics(HighwaterConfig config, ConsistencyWatch watch) {
-    this.config = config;
+  Metrics(AppRegistry apps, ConsistencyWatch watch) {
+    this.apps = apps;
     this.watch = watch;
   }
 
   void handle(RoutingContext ctx) {
-    List<PartitionId> partitions = config.partitions();
+    List<PartitionId> partitions = apps.partitions();
     List<Future<PartitionConsistency>> states = partitions.stream().map(watch::current).toList();
     Future.all(states).onComplete(done -> {
       StringBuilder out = new StringBuilder();
@@ -38,7 +38,7 @@ final class Metrics {
         PartitionConsistency state = states.get(i).result();
         String labels = "app=\"" + id.app() + "\",partition=\"" + id.partition() + "\"";
         out.append("highwater_cp_offset{").append(labels).append("} ").append(state.cpOffset()).append('\n');
-        AppConfig app = config.apps().get(id.app());
+        AppConfig app = apps.app(id.app()).orElseThrow();
         for (String entity : app.entities()) {
           var w = state.entity(entity);
           watermarks.append("highwater_watermark{").append(labels).append(",entity=\"").append(entity)

@@ -1,5 +1,6 @@
 package io.highwater.http;
 
+import io.highwater.apps.AppRegistry;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.vertx.core.Vertx;
@@ -20,11 +21,11 @@ final class WebSocketHandler {
   private final WebSocketRequestParser parser;
   private final SubscriptionIndex index = new SubscriptionIndex();
 
-  WebSocketHandler(Vertx vertx, HighwaterConfig config, ConsistencyWatch watch) {
+  WebSocketHandler(Vertx vertx, HighwaterConfig config, AppRegistry apps, ConsistencyWatch watch) {
     this.vertx = vertx;
     this.watch = watch;
     this.limits = config.webSocket();
-    this.parser = new WebSocketRequestParser(config);
+    this.parser = new WebSocketRequestParser(config, apps);
     watch.addListener(index::changed);
   }
 

@@ -2,6 +2,7 @@ package io.highwater.http;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.cluster.Partitioner;
+import io.highwater.apps.AppRegistry;
 import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Level;
@@ -21,9 +22,11 @@ final class WebSocketRequestParser {
   private static final String ALL_ENTITIES = "*";
 
   private final HighwaterConfig config;
+  private final AppRegistry apps;
 
-  WebSocketRequestParser(HighwaterConfig config) {
+  WebSocketRequestParser(HighwaterConfig config, AppRegistry apps) {
     this.config = config;
+    this.apps = apps;
   }
 
   WebSocketRequest parse(String text) {
@@ -102,7 +105,7 @@ final class WebSocketRequestParser {
     } catch (InvalidInputException e) {
       throw new WebSocketRequestException(id, e.getMessage());
     }
-    return config.app(name).orElseThrow(() -> new WebSocketRequestException(id, "app: unknown app '" + name + "'"));
+    return apps.app(name).orElseThrow(() -> new WebSocketRequestException(id, "app: unknown app '" + name + "'"));
   }
 
   private static PartitionId partition(String id, AppConfig app, JsonObject json) {
