@@ -5,6 +5,8 @@ import static io.highwater.it.TestNode.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -13,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +53,8 @@ class ConsoleBrowserTest {
   static Path dataDir;
   @TempDir
   static Path profileDir;
+  @TempDir
+  static Path confRoot;
   static TestNode node;
   static WebDriver browser;
 
@@ -62,7 +68,12 @@ class ConsoleBrowserTest {
         .as("ConsoleBrowserTest needs %s and %s (apt-get install chromium chromium-driver, as .ci/run does);"
             + " -Dhighwater.browser.skip=true skips it", CHROMIUM, CHROMEDRIVER)
         .isTrue();
+    // Beside the bookstore, an app whose view fails on any book with a "poison" field.
+    Path conf = TestNode.confWithApp(confRoot, "faulty", new JsonObject().put("partitions", 1).put("views", new JsonObject()
+        .put("fragile", new JsonObject().put("projector", "failing").put("mode", "async")
+            .put("options", new JsonObject().put("field", "poison")))));
     node = TestNode.start(dataDir, TestDatabase.fresh(), Map.of(
+        "HIGHWATER_CONF_DIR", conf.toString(),
         "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", FLUSH_MS,
         "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", FLUSH_MS));
     browser = chromium();
@@ -121,6 +132,60 @@ class ConsoleBrowserTest {
     Path shot = Path.of("target", "console.png");
     Files.createDirectories(shot.getParent());
     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void a_view_that_fails_shows_its_offset_and_error_as_the_watch_reports_it() {
+    browser.get("http://127.0.0.1:" + node.httpPort() + "/console");
+    waitForText("connection", "live");
+    long loadRequests = consistencyRequests();
+    HttpResponse<Buffer> answer = node.post("/v1/apps/faulty/ws/f/events", batch(0, action("alice", "book", "bad",
+        new JsonObject().put("poison", true))));
+    assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+    long poisoned = answer.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+    String note = "cell/faulty/0/view:fragile/note";
+    new WebDriverWait(browser, WAIT).withMessage(() -> note + " shows '" + text(note) + "'")
+        .until(d -> text(note).startsWith("failed at offset " + poisoned + ": ") && text(note).contains("poisoned aggregate"));
+    assertThat(browser.findElement(By.id(note)).getDomAttribute("class")).contains("failed");
+    waitForText("cell/faulty/0/view:fragile/cache-lag", "1");
+    assertThat(consistencyRequests()).isEqualTo(loadRequests);
+  }
+
+  @Test
+  void a_watch_with_notes_carries_the_processor_offset_the_epoch_and_the_note() throws Exception {
+    WebSocketClient sockets = node.clientVertx().createWebSocketClient();
+    LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    WebSocket socket = sockets.connect(node.httpPort(), "127.0.0.1", "/v1/ws").await();
+    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.writeTextMessage(new JsonObject().put("op", "watch").put("id", "n1").put("app", "bookstore").put("ws", "notes")
+        .put("entity", "records").put("notes", "yes").encode());
+    JsonObject refused = frames.poll(10, TimeUnit.SECONDS);
+    assertThat(refused.getString("type")).isEqualTo("error");
+    assertThat(refused.getString("message")).startsWith("notes: expected true or false");
+
+    socket.writeTextMessage(new JsonObject().put("op", "watch").put("id", "n2").put("app", "bookstore").put("ws", "notes")
+        .put("entity", "records").put("notes", true).encode());
+    JsonObject baseline = frames.poll(10, TimeUnit.SECONDS);
+    assertThat(baseline.fieldNames()).contains("cpOffset", "epoch", "note");
+    long offset = append("notes", "Pattern Recognition", "William Gibson", "SciFi");
+    JsonObject moved = baseline;
+    while (moved.getLong("cache") < offset) {
+      moved = frames.poll(10, TimeUnit.SECONDS);
+      assertThat(moved).as("an advanced frame up to " + offset).isNotNull();
+    }
+    assertThat(moved.getLong("cpOffset")).isGreaterThanOrEqualTo(offset);
+    assertThat(moved.getLong("epoch")).isPositive();
+    assertThat(moved.getJsonObject("note")).isEmpty();
+
+    socket.writeTextMessage(new JsonObject().put("op", "watch").put("id", "plain").put("app", "bookstore").put("ws", "notes")
+        .put("entity", "records").encode());
+    JsonObject plain = frames.poll(10, TimeUnit.SECONDS);
+    while (!plain.getString("id").equals("plain")) {
+      plain = frames.poll(10, TimeUnit.SECONDS);
+    }
+    assertThat(plain.fieldNames()).containsExactlyInAnyOrder("id", "type", "entity", "partition", "cache", "storage");
+    socket.close().await();
+    sockets.close().await();
   }
 
   @Test
