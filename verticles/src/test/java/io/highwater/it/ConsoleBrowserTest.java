@@ -189,6 +189,44 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void a_token_in_the_field_goes_as_a_bearer_header_and_as_access_token_on_the_websocket_and_none_without() {
+    try (RecordingProxy proxy = new RecordingProxy(node.clientVertx(), node.httpPort())) {
+      browser.get("http://127.0.0.1:" + proxy.port() + "/console");
+      waitForText("connection", "live");
+      assertThat(proxy.seen()).filteredOn(s -> s.uri().startsWith("/v1/")).isNotEmpty()
+          .allSatisfy(s -> {
+            assertThat(s.authorization()).as(s.uri()).isNull();
+            assertThat(s.uri()).doesNotContain("access_token");
+          });
+
+      proxy.clear();
+      browser.findElement(By.id("token")).sendKeys("a.b.c");
+      browser.findElement(By.id("token-form")).submit();
+      new WebDriverWait(browser, WAIT).until(d -> proxy.seen().stream().anyMatch(RecordingProxy.Seen::upgrade));
+      waitForText("connection", "live");
+      assertThat(proxy.seen()).filteredOn(s -> s.uri().startsWith("/v1/") && !s.upgrade()).isNotEmpty()
+          .allSatisfy(s -> assertThat(s.authorization()).as(s.uri()).isEqualTo("Bearer a.b.c"));
+      assertThat(proxy.seen()).filteredOn(RecordingProxy.Seen::upgrade).extracting(RecordingProxy.Seen::uri)
+          .containsExactly("/v1/ws?access_token=a.b.c");
+      assertThat(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('highwater.token')")).isEqualTo("a.b.c");
+
+      // Kept across a reload of the page in the same tab, and forgotten on request.
+      browser.navigate().refresh();
+      waitForText("connection", "live");
+      assertThat(browser.findElement(By.id("token")).getDomProperty("value")).isEqualTo("a.b.c");
+      proxy.clear();
+      browser.findElement(By.id("token-clear")).click();
+      new WebDriverWait(browser, WAIT).until(d -> proxy.seen().stream().anyMatch(RecordingProxy.Seen::upgrade));
+      waitForText("connection", "live");
+      assertThat(proxy.seen()).filteredOn(s -> s.uri().startsWith("/v1/"))
+          .allSatisfy(s -> assertThat(s.authorization()).as(s.uri()).isNull())
+          .extracting(RecordingProxy.Seen::uri).contains("/v1/ws");
+    } finally {
+      ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    }
+  }
+
+  @Test
   void a_bad_append_from_the_form_is_shown_and_stores_nothing() {
     browser.get("http://127.0.0.1:" + node.httpPort() + "/console");
     waitForText("connection", "live");
