@@ -62,7 +62,9 @@ class ConsoleBrowserTest {
   static void start() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present && Boolean.getBoolean("highwater.browser.skip")) {
-      Assumptions.abort("ConsoleBrowserTest skipped (-Dhighwater.browser.skip=true): no " + CHROMIUM + " or " + CHROMEDRIVER);
+      String why = "ConsoleBrowserTest skipped (-Dhighwater.browser.skip=true): no " + CHROMIUM + " or " + CHROMEDRIVER;
+      System.out.println(why);
+      Assumptions.abort(why);
     }
     assertThat(present)
         .as("ConsoleBrowserTest needs %s and %s (apt-get install chromium chromium-driver, as .ci/run does);"
