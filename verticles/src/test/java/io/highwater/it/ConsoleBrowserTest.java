@@ -228,6 +228,27 @@ class ConsoleBrowserTest {
     }
   }
 
+  /**
+   * A rebuild on this little data is over before a page can see it: its notes are handed to the
+   * page as the watch would send them, to check what it draws of them.
+   */
+  @Test
+  void a_rebuild_in_progress_and_a_failed_one_are_drawn_from_their_notes() {
+    browser.get("http://127.0.0.1:" + node.httpPort() + "/console");
+    waitForText("connection", "live");
+    String note = "cell/bookstore/1/view:books_by_author/note";
+    String frame = "{\"id\": \"watch/bookstore/1/cache\", \"type\": \"advanced\", \"entity\": \"view:books_by_author\","
+        + " \"partition\": 1, \"cache\": 0, \"storage\": 0, \"cpOffset\": 0, \"epoch\": 1, \"note\": %s}";
+    JavascriptExecutor page = (JavascriptExecutor) browser;
+    page.executeScript("onFrame(JSON.parse(arguments[0]))", frame.formatted("{\"rebuild\": {\"offset\": 250, \"cpOffset\": 1000}}"));
+    assertThat(text(note)).isEqualTo("rebuilding: offset 250 of 1000 (25%)");
+    page.executeScript("onFrame(JSON.parse(arguments[0]))", frame.formatted("{\"rebuild\": {\"status\": \"failed\", \"error\": \"disk full\"}}"));
+    assertThat(text(note)).isEqualTo("rebuild failed: disk full");
+    assertThat(browser.findElement(By.id(note)).getDomAttribute("class")).contains("failed");
+    page.executeScript("onFrame(JSON.parse(arguments[0]))", frame.formatted("{}"));
+    assertThat(text(note)).isEmpty();
+  }
+
   @Test
   void a_bad_append_from_the_form_is_shown_and_stores_nothing() {
     browser.get("http://127.0.0.1:" + node.httpPort() + "/console");
