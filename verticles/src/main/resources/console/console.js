@@ -242,14 +242,16 @@ async function refreshMembers() {
     const owners = await loadCluster();
     for (const [name, partitions] of owners) {
       const app = model.apps.get(name);
-      if (!app) continue;
+      if (!app || partitions.some(p => !app.partitions.has(p.partition))) {
+        // An app or a partition the page has not drawn yet: start over with it.
+        reload();
+        return;
+      }
       for (const p of partitions) {
         const row = app.partitions.get(p.partition);
-        if (row) {
-          row.owner = p.owner;
-          row.epoch = Math.max(row.epoch, p.epoch);
-          paintRow(row);
-        }
+        row.owner = p.owner;
+        row.epoch = Math.max(row.epoch, p.epoch);
+        paintRow(row);
       }
     }
     paintMembers();
