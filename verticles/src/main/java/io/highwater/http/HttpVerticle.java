@@ -118,6 +118,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+    ConsoleRoutes.mount(router);
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();

@@ -70,7 +70,7 @@ final class WebSocketRequestParser {
     } else {
       throw unknownEntity(id, app, entity, " or " + ALL_ENTITIES);
     }
-    return new WebSocketRequest.Watch(id, partition, entities, level(id, json));
+    return new WebSocketRequest.Watch(id, partition, entities, level(id, json), notes(id, json));
   }
 
   private static JsonObject object(String text) {
@@ -125,6 +125,14 @@ final class WebSocketRequestParser {
     }
     return (raw instanceof String s ? Level.parse(s) : Optional.<Level>empty())
         .orElseThrow(() -> new WebSocketRequestException(id, "level: expected cache or storage, got " + Json.encode(raw)));
+  }
+
+  private static boolean notes(String id, JsonObject json) {
+    Object raw = json.getValue("notes");
+    if (raw != null && !(raw instanceof Boolean)) {
+      throw new WebSocketRequestException(id, "notes: expected true or false, got " + Json.encode(raw));
+    }
+    return Boolean.TRUE.equals(raw);
   }
 
   private static String string(String id, JsonObject json, String field) {
