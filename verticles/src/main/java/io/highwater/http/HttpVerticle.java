@@ -13,6 +13,7 @@ import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -89,25 +90,29 @@ public final class HttpVerticle extends VerticleBase {
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 
     Router router = Router.router(vertx);
-    router.post("/v1/apps/:app/ws/:ws/events")
+    Routes routes = new Routes(router);
+    routes.add(HttpMethod.POST, "/v1/apps/:app/ws/:ws/events", r -> r
+        .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
-        .handler(append);
-    router.get("/v1/apps/:app/ws/:ws/events").handler(logHandler::workspace);
-    router.get("/v1/apps/:app/partitions/:p/events").handler(logHandler::partition);
-    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
-    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
-    router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
-    router.post("/v1/apps/:app/views/:view/rebuild").handler(views::rebuild);
-    router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
-    router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
-    router.get("/v1/ws").handler(webSockets::upgrade);
-    router.get("/v1/cluster").handler(ctx -> cluster.toJson()
+        .handler(append));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/events", r -> r.handler(logHandler::workspace));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/partitions/:p/events", r -> r.handler(logHandler::partition));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts", r -> r.handler(recordsHandler::conflicts));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/aggregates/:type/:id", r -> r.handler(recordsHandler::read));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/views/:view/:key", r -> r.handler(views::read));
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/rebuild", r -> r.handler(views::rebuild));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/partitions/:p/consistency", r -> r.handler(consistency::partition));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/consistency", r -> r.handler(consistency::workspace));
+    routes.add(HttpMethod.GET, "/v1/ws", r -> r.handler(webSockets::upgrade));
+    routes.add(HttpMethod.GET, "/v1/cluster", r -> r.handler(ctx -> cluster.toJson()
         .onSuccess(json -> Responses.json(ctx, 200, json))
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()))));
-    router.get("/metrics").handler(new Metrics(config, watch)::handle);
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())))));
+    routes.add(HttpMethod.GET, "/metrics", r -> r.handler(new Metrics(config, watch)::handle));
+    routes.add(HttpMethod.GET, "/health/live", r -> r.handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK())))));
+    routes.add(HttpMethod.GET, "/health/ready", r -> r.handler(HealthCheckHandler.createWithHealthChecks(readinessChecks())));
+    routes.add(HttpMethod.GET, "/", r -> r.handler(ctx -> Responses.json(ctx, 200, Root.json())));
+    routes.methodNotAllowed();
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();
@@ -119,11 +124,24 @@ public final class HttpVerticle extends VerticleBase {
       if (status == 500) {
         LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       }
-      String message = status == 413 ? "the request body is larger than " + config.limits().maxBodyBytes() + " bytes"
-          : failure == null ? "request failed" : failure.getMessage();
-      ApiError.forStatus(status, message).send(ctx);
+      ApiError.forStatus(status, failureMessage(status, failure)).send(ctx);
     });
     return router;
+  }
+
+  /** Never null: a failure from Vert.x itself may carry no message, and the contract promises one. */
+  private String failureMessage(int status, Throwable failure) {
+    if (status == 413) {
+      return "the request body is larger than " + config.limits().maxBodyBytes() + " bytes";
+    }
+    if (failure != null && failure.getMessage() != null && !failure.getMessage().isBlank()) {
+      return failure.getMessage();
+    }
+    return switch (status) {
+      case 400 -> "body: the request could not be read";
+      case 500 -> "internal error" + (failure == null ? "" : " (" + failure.getClass().getSimpleName() + ")");
+      default -> "request failed with status " + status;
+    };
   }
 
   private HttpServerOptions serverOptions() {
