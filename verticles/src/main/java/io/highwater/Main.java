@@ -2,6 +2,7 @@ package io.highwater;
 
 import io.highwater.config.ConfigLoader;
 import io.highwater.config.HighwaterConfig;
+import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -22,15 +23,24 @@ public final class Main {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     HighwaterConfig config = ConfigLoader.load(System.getenv());
-    Highwater.start(config)
-        .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          log.info("Stopping");
-          node.stop().await();
-        }, "highwater-shutdown")))
-        .onFailure(e -> {
-          log.error("Highwater failed to start", e);
-          System.exit(1);
-        });
+    Future<Highwater> starting = Highwater.start(config);
+    // The only shutdown hook: it stops the node in order, the embedded database last (Highwater.stop).
+    // A signal during the start waits for it, then stops what started.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Highwater node;
+      try {
+        node = starting.await();
+      } catch (RuntimeException startFailed) {
+        return; // its failure path has already stopped what it had started
+      }
+      log.info("Stopping");
+      node.stop().await();
+      log.info("Stopped");
+    }, "highwater-shutdown"));
+    starting.onFailure(e -> {
+      log.error("Highwater failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+    });
   }
 
   /** {@code <conf dir>/logback.xml} when there is one and no {@code -Dlogback.configurationFile} says otherwise. */
