@@ -63,8 +63,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Refuses new connections and answers the requests in flight before closing theirs, for at most
-   * an append's timeout: a node that stops (SIGTERM) has handed its partitions over by then, so
-   * they are answered by the new owners rather than cut off.
+   * an append's timeout: the first step of a node's stop, while its partitions still run to answer
+   * them (Highwater.stop).
    */
   @Override
   public Future<?> stop() {
