@@ -21,6 +21,7 @@ import io.highwater.cp.RecordsApplied;
 import io.highwater.cp.ViewApplied;
 import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
+import io.highwater.keys.KeyCheck;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.MasterKey;
 import io.highwater.plugin.PluginJars;
@@ -57,13 +58,18 @@ public final class Highwater {
   private final Optional<EmbeddedPostgres> embedded;
   private final int httpPort;
   private final OwnershipVerticle ownership;
+  private final String httpDeployment;
 
-  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, OwnershipVerticle ownership) {
+  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, Deployed deployed) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.httpPort = httpPort;
-    this.ownership = ownership;
+    this.ownership = deployed.ownership();
+    this.httpDeployment = deployed.http();
   }
+
+  /** The HTTP verticles' deployment and the ownership verticle, which a stop takes down in that order. */
+  private record Deployed(String http, OwnershipVerticle ownership) {}
 
   /** Starts a node; the future completes once it serves HTTP and owns (and has recovered) its share of the partitions. */
   public static Future<Highwater> start(HighwaterConfig config) {
@@ -82,30 +88,39 @@ public final class Highwater {
         .compose(vertx -> {
           // Not bound to a context of the Vert.x being closed: its event loops are gone when it fails.
           Promise<Highwater> started = Promise.promise();
-          startOn(vertx, clusterManager.getHazelcastInstance(), config).onComplete(ar -> {
+          // Set once the embedded database runs, so that a failed start stops it too (nothing else would).
+          Promise<Optional<EmbeddedPostgres>> database = Promise.promise();
+          startOn(vertx, clusterManager.getHazelcastInstance(), config, database).onComplete(ar -> {
             if (ar.succeeded()) {
               started.complete(ar.result());
             } else {
-              vertx.close().onComplete(closed -> started.fail(ar.cause()));
+              database.tryComplete(Optional.empty());
+              vertx.close().onComplete(closed -> {
+                database.future().result().ifPresent(EmbeddedPostgres::close);
+                started.fail(ar.cause());
+              });
             }
           });
           return started.future();
         });
   }
 
-  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
+  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config,
+      Promise<Optional<EmbeddedPostgres>> database) {
     registerCodecs(vertx.eventBus());
     Future<ProjectorKinds> kinds = vertx.executeBlocking(() -> projectorKinds(config));
     Future<MasterKey> master = kinds.compose(k -> vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir())));
     return master.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
+      database.complete(embedded);
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
+          .compose(db -> KeyCheck.verify(db.pool(), master.result()).map(db))
           .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result())
-              .map(ownership -> {
+              .map(deployed -> {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
-                return new Highwater(vertx, embedded, config.http().port(), ownership);
+                return new Highwater(vertx, embedded, config.http().port(), deployed);
               }));
     });
   }
@@ -130,14 +145,15 @@ public final class Highwater {
       return Optional.empty();
     }
     try {
-      return Optional.of(EmbeddedPostgres.start(config.dataDir(), config.postgres().embeddedPort()));
+      // Stopped by stop() after the node has left, not by a shutdown hook of its own racing the node's.
+      return Optional.of(EmbeddedPostgres.start(config.dataDir(), config.postgres().embeddedPort(), false));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
-  private static Future<OwnershipVerticle> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
+  private static Future<Deployed> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
       KeyRing keyRing, ProjectorKinds kinds) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
@@ -159,10 +175,10 @@ public final class Highwater {
         .compose(v -> vertx.deployVerticle(new AppsVerticle(deployer, definitions, config.deployment())))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer),
             new DeploymentOptions().setInstances(instances)))
-        .compose(v -> vertx.deployVerticle(ownership))
-        .compose(id -> ownership.settled())
-        .onSuccess(v -> readiness.markRecovered())
-        .map(ownership);
+        .compose(http -> vertx.deployVerticle(ownership)
+            .compose(id -> ownership.settled())
+            .onSuccess(v -> readiness.markRecovered())
+            .map(v -> new Deployed(http, ownership)));
   }
 
   private static void registerCodecs(EventBus eventBus) {
@@ -182,13 +198,21 @@ public final class Highwater {
   }
 
   /**
-   * Leaves gracefully: every owned partition drained, flushed and released (so its next owner need
-   * not wait for this node's lease to end), then Vert.x with the cluster member, then the database.
+   * The one way a node stops, in this order: it stops taking requests (and answers those it took);
+   * drains, flushes and hands over every partition it owns (so its next owner need not wait for this
+   * node's lease to end); leaves the cluster; and stops the embedded database last, which every step
+   * before needs.
    */
   public Future<Void> stop() {
-    return ownership.leave().eventually(vertx::close).eventually(() -> {
-      embedded.ifPresent(EmbeddedPostgres::close);
-      return Future.succeededFuture();
-    });
+    // A future of no context: the steps after vertx.close() must not wait for its closed event loops.
+    Promise<Void> served = Promise.promise();
+    vertx.undeploy(httpDeployment).onComplete(ar -> served.complete());
+    return served.future()
+        .eventually(ownership::leave)
+        .eventually(vertx::close)
+        .eventually(() -> {
+          embedded.ifPresent(EmbeddedPostgres::close);
+          return Future.succeededFuture();
+        });
   }
 }

@@ -15,6 +15,7 @@ import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -66,8 +67,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Refuses new connections and answers the requests in flight before closing theirs, for at most
-   * an append's timeout: a node that stops (SIGTERM) has handed its partitions over by then, so
-   * they are answered by the new owners rather than cut off.
+   * an append's timeout: the first step of a node's stop, while its partitions still run to answer
+   * them (Highwater.stop).
    */
   @Override
   public Future<?> stop() {
@@ -93,32 +94,37 @@ public final class HttpVerticle extends VerticleBase {
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch);
 
     Router router = Router.router(vertx);
-    router.post("/v1/apps/:app/ws/:ws/events")
+    Routes routes = new Routes(router);
+    routes.add(HttpMethod.POST, "/v1/apps/:app/ws/:ws/events", r -> r
+        .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
-        .handler(append);
-    router.get("/v1/apps/:app/ws/:ws/events").handler(logHandler::workspace);
-    router.get("/v1/apps/:app/partitions/:p/events").handler(logHandler::partition);
-    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
-    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
-    router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
+        .handler(append));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/events", r -> r.handler(logHandler::workspace));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/partitions/:p/events", r -> r.handler(logHandler::partition));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts", r -> r.handler(recordsHandler::conflicts));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/aggregates/:type/:id", r -> r.handler(recordsHandler::read));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/views/:view/:key", r -> r.handler(views::read));
     // Operators' calls on a view (role admin): rebuild it, and resume or skip past a failed partition of it.
-    router.post("/v1/apps/:app/views/:view/rebuild").handler(views::rebuild);
-    router.post("/v1/apps/:app/views/:view/partitions/:p/resume").handler(views::resume);
-    router.post("/v1/apps/:app/views/:view/partitions/:p/skip")
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/rebuild", r -> r.handler(views::rebuild));
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/partitions/:p/resume", r -> r.handler(views::resume));
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/partitions/:p/skip", r -> r
+        .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(4096))
-        .handler(views::skip);
-    router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
-    router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
-    router.get("/v1/ws").handler(webSockets::upgrade);
-    deploymentRoutes(router, new AppsHandler(deployer, new AppDefinitions(pool), watch));
-    router.get("/v1/cluster").handler(ctx -> cluster.toJson()
+        .handler(views::skip));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/partitions/:p/consistency", r -> r.handler(consistency::partition));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/consistency", r -> r.handler(consistency::workspace));
+    routes.add(HttpMethod.GET, "/v1/ws", r -> r.handler(webSockets::upgrade));
+    deploymentRoutes(routes, new AppsHandler(deployer, new AppDefinitions(pool), watch));
+    routes.add(HttpMethod.GET, "/v1/cluster", r -> r.handler(ctx -> cluster.toJson()
         .onSuccess(json -> Responses.json(ctx, 200, json))
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()))));
-    router.get("/metrics").handler(new Metrics(deployer.registry(), watch)::handle);
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())))));
+    routes.add(HttpMethod.GET, "/metrics", r -> r.handler(new Metrics(deployer.registry(), watch)::handle));
+    routes.add(HttpMethod.GET, "/health/live", r -> r.handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK())))));
+    routes.add(HttpMethod.GET, "/health/ready", r -> r.handler(HealthCheckHandler.createWithHealthChecks(readinessChecks())));
+    routes.add(HttpMethod.GET, "/", r -> r.handler(ctx -> Responses.json(ctx, 200, Root.json())));
     ConsoleRoutes.mount(router);
+    routes.methodNotAllowed();
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();
@@ -130,9 +136,7 @@ public final class HttpVerticle extends VerticleBase {
       if (status == 500) {
         LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       }
-      String message = status == 413 ? "the request body is larger than " + config.limits().maxBodyBytes() + " bytes"
-          : failure == null ? "request failed" : failure.getMessage();
-      ApiError.forStatus(status, message).send(ctx);
+      ApiError.forStatus(status, failureMessage(status, failure)).send(ctx);
     });
     return router;
   }
@@ -141,12 +145,28 @@ public final class HttpVerticle extends VerticleBase {
    * App deployment, all in one place: these routes need role {@code admin} (API.md), the rule to
    * attach to them once tokens are checked.
    */
-  private void deploymentRoutes(Router router, AppsHandler apps) {
-    router.put("/v1/apps/:app")
+  private void deploymentRoutes(Routes routes, AppsHandler apps) {
+    routes.add(HttpMethod.PUT, "/v1/apps/:app", r -> r
+        .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
-        .handler(apps::put);
-    router.get("/v1/apps/:app").handler(apps::get);
-    router.get("/v1/apps").handler(apps::list);
+        .handler(apps::put));
+    routes.add(HttpMethod.GET, "/v1/apps/:app", r -> r.handler(apps::get));
+    routes.add(HttpMethod.GET, "/v1/apps", r -> r.handler(apps::list));
+  }
+
+  /** Never null: a failure from Vert.x itself may carry no message, and the contract promises one. */
+  private String failureMessage(int status, Throwable failure) {
+    if (status == 413) {
+      return "the request body is larger than " + config.limits().maxBodyBytes() + " bytes";
+    }
+    if (failure != null && failure.getMessage() != null && !failure.getMessage().isBlank()) {
+      return failure.getMessage();
+    }
+    return switch (status) {
+      case 400 -> "body: the request could not be read";
+      case 500 -> "internal error" + (failure == null ? "" : " (" + failure.getClass().getSimpleName() + ")");
+      default -> "request failed with status " + status;
+    };
   }
 
   private HttpServerOptions serverOptions() {
