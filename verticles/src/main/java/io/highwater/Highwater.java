@@ -15,10 +15,13 @@ import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;
 import io.highwater.cp.RecordsApplied;
 import io.highwater.cp.ViewApplied;
+import io.highwater.health.LagHealth;
+import io.highwater.health.LagRule;
 import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.MasterKey;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
@@ -29,10 +32,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,19 +55,25 @@ public final class Highwater {
   private final Optional<EmbeddedPostgres> embedded;
   private final int httpPort;
   private final OwnershipVerticle ownership;
+  private final HighwaterMetrics metrics;
 
-  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, OwnershipVerticle ownership) {
+  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, OwnershipVerticle ownership, HighwaterMetrics metrics) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.httpPort = httpPort;
     this.ownership = ownership;
+    this.metrics = metrics;
   }
 
   /** Starts a node; the future completes once it serves HTTP and owns (and has recovered) its share of the partitions. */
   public static Future<Highwater> start(HighwaterConfig config) {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
+    HighwaterMetrics metrics = new HighwaterMetrics();
     return Vertx.builder()
         .with(new VertxOptions()
+            // Vert.x keeps its registries by name: a name of this node's own, for nodes sharing a JVM (tests).
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName("highwater-" + UUID.randomUUID())
+                .addLabels(Label.HTTP_ROUTE))
             .setEventLoopPoolSize(config.threads().eventLoopCount(Runtime.getRuntime().availableProcessors()))
             .setEventBusOptions(new EventBusOptions()
             // Other nodes reach this one's event bus where its Hazelcast member is, on a port of its
@@ -69,33 +82,38 @@ public final class Highwater {
             .setClusterPublicHost(config.cluster().host())
             .setPort(config.cluster().eventBusPort())))
         .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .buildClustered()
+        .onFailure(e -> metrics.close())
         .compose(vertx -> {
           // Not bound to a context of the Vert.x being closed: its event loops are gone when it fails.
           Promise<Highwater> started = Promise.promise();
-          startOn(vertx, clusterManager.getHazelcastInstance(), config).onComplete(ar -> {
+          startOn(vertx, clusterManager.getHazelcastInstance(), config, metrics).onComplete(ar -> {
             if (ar.succeeded()) {
               started.complete(ar.result());
             } else {
-              vertx.close().onComplete(closed -> started.fail(ar.cause()));
+              vertx.close().onComplete(closed -> {
+                metrics.close();
+                started.fail(ar.cause());
+              });
             }
           });
           return started.future();
         });
   }
 
-  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
+  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, HighwaterMetrics metrics) {
     registerCodecs(vertx.eventBus());
     Future<MasterKey> master = vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir()));
     return master.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()))
+          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), metrics)
               .map(ownership -> {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
-                return new Highwater(vertx, embedded, config.http().port(), ownership);
+                return new Highwater(vertx, embedded, config.http().port(), ownership, metrics);
               }));
     });
   }
@@ -113,21 +131,25 @@ public final class Highwater {
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
   private static Future<OwnershipVerticle> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      KeyRing keyRing) {
+      KeyRing keyRing, HighwaterMetrics metrics) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
     StartFailures startFailures = new StartFailures();
-    Readiness readiness = new Readiness(startFailures);
+    HighwaterConfig.Health health = config.health();
+    LagHealth lagHealth = new LagHealth(
+        new LagRule.Bounds(health.maxViewLagEvents(), health.maxViewLagMs(), health.overForMs(), health.maxSilenceMs()),
+        System::currentTimeMillis);
+    Readiness readiness = new Readiness(startFailures, lagHealth);
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned), owned, startFailures, config.partitions(), config.cluster(),
+        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned, metrics, lagHealth), owned, startFailures, config.partitions(), config.cluster(),
         HazelcastSetup.advertisedHttp(config));
     Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
     return apps
         .compose(v -> keyRing.followExpiries())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, metrics),
             new DeploymentOptions().setInstances(instances)))
         .compose(v -> vertx.deployVerticle(ownership))
         .compose(id -> ownership.settled())
@@ -157,6 +179,7 @@ public final class Highwater {
    */
   public Future<Void> stop() {
     return ownership.leave().eventually(vertx::close).eventually(() -> {
+      metrics.close();
       embedded.ifPresent(EmbeddedPostgres::close);
       return Future.succeededFuture();
     });

@@ -15,9 +15,12 @@ import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.CoordinatorClient;
 import io.highwater.coordinator.CoordinatorVerticle;
+import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.cp.CommandProcessorVerticle;
+import io.highwater.health.LagHealth;
 import io.highwater.http.CacheReadVerticle;
 import io.highwater.keys.KeyRing;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
@@ -39,8 +42,13 @@ final class NodePartitions implements PartitionHost {
   private final ConsistencyMap consistency;
   private final OwnedPartitions owned;
   private final Deployments deployments;
+  private final HighwaterMetrics metrics;
+  private final LagHealth health;
 
-  NodePartitions(Vertx vertx, HighwaterConfig config, Pool pool, KeyRing keyRing, ConsistencyMap consistency, OwnedPartitions owned) {
+  NodePartitions(Vertx vertx, HighwaterConfig config, Pool pool, KeyRing keyRing, ConsistencyMap consistency, OwnedPartitions owned,
+      HighwaterMetrics metrics, LagHealth health) {
+    this.metrics = metrics;
+    this.health = health;
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -67,20 +75,22 @@ final class NodePartitions implements PartitionHost {
     ViewStore viewStore = new ViewStore(pool, owned);
     RecordsCache cache = new RecordsCache(vertx, partition);
     List<SyncView> syncViews = new ArrayList<>();
-    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency))
-        .compose(id -> deployments.deploy(partition,
-            new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(), config.faults())));
+    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency,
+            health.monitor(partition, app.entities()), health, metrics, config.health().checkIntervalMs()))
+        .compose(id -> deployments.deploy(partition, new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(),
+            config.faults(), metrics.flushes(partition.app(), PartitionConsistency.RECORDS))));
     for (ViewDefinition view : views) {
       ViewCache viewCache = new ViewCache(vertx, partition, view.name());
       if (view.sync()) {
         syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore), keyRing));
       }
       deployed = deployed.compose(id -> deployments.deploy(partition,
-          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(), keyRing)));
+          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(),
+              metrics.flushes(partition.app(), view.config().entity()), keyRing)));
     }
     return deployed
         .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,
-            config.commandProcessor(), config.faults(), keyRing)))
+            config.commandProcessor(), config.faults(), keyRing, metrics.groupEvents(partition.app()))))
         .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing)))
         .mapEmpty();
   }

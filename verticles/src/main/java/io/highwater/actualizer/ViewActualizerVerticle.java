@@ -3,6 +3,7 @@ package io.highwater.actualizer;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
@@ -47,6 +48,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Views config;
   private final FaultHook faults;
+  private final FlushMeters meters;
   private final KeyRing keyRing;
   private ViewTrack live;
   private ViewTrack copy;
@@ -64,7 +66,9 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private boolean woken;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
-      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing) {
+      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, FlushMeters meters,
+      KeyRing keyRing) {
+    this.meters = meters;
     this.partition = partition;
     this.view = view;
     this.log = log;
@@ -117,7 +121,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   private ViewTrack liveTrack(AggregateStates states) {
-    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, keyRing,
+    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, meters, keyRing,
         upTo -> coordinator.commitStorageConsistency(entity(), upTo));
   }
 
@@ -227,7 +231,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {
       copy = new ViewTrack(vertx, partition, view, copyName(), log, store, emptyCopyCache(),
-          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, keyRing, upTo -> Future.succeededFuture());
+          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, FlushMeters.NONE, keyRing, upTo -> Future.succeededFuture());
       LOG.info("Rebuilding view {} of {} from offset 0 beside the live copy", view.name(), partition);
       store.discard(partition, copyName())
           .compose(v -> reportProgress())

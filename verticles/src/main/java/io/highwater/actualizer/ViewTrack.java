@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.event.StoredEvent;
 import io.highwater.keys.KeyRing;
@@ -43,7 +44,7 @@ final class ViewTrack {
   private long position;
 
   ViewTrack(Vertx vertx, PartitionId partition, ViewDefinition definition, String storedName, EventLog log, ViewStore store,
-      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
+      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, FlushMeters meters, KeyRing keyRing,
       LongFunction<Future<?>> flushed) {
     this.partition = partition;
     this.storedName = storedName;
@@ -55,7 +56,7 @@ final class ViewTrack {
     this.faults = faults;
     this.pageSize = config.logPageSize();
     KeptMembers<ViewKey> kept = new KeptMembers<>(config.keptMembers());
-    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults, meters,
         new Flusher.Target<>() {
           @Override
           public ViewValue cached(ViewKey key) {

@@ -21,6 +21,7 @@ public record HighwaterConfig(
     Reads reads,
     Limits limits,
     WebSocket webSocket,
+    Health health,
     Map<String, AppConfig> apps,
     Path confDir,
     FaultHook faults,
@@ -122,6 +123,22 @@ public record HighwaterConfig(
   public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes, int transportMaxBytes,
       int closingTimeoutSeconds) {}
 
+  /**
+   * Readiness by lag: the node is unready while an entity of a partition it owns stays more than
+   * {@code maxViewLagEvents} events or {@code maxViewLagMs} behind the command processor for
+   * {@code overForMs}, or while a partition's watermarks were not assessed for {@code maxSilenceMs};
+   * they are assessed every {@code checkIntervalMs}.
+   */
+  public record Health(long maxViewLagEvents, long maxViewLagMs, long overForMs, long maxSilenceMs, long checkIntervalMs) {
+
+    public Health {
+      if (checkIntervalMs < 1 || maxSilenceMs <= checkIntervalMs) {
+        throw new IllegalArgumentException("health.maxSilenceMs: expected more than checkIntervalMs (" + checkIntervalMs
+            + " ms, itself at least 1), got " + maxSilenceMs);
+      }
+    }
+  }
+
   /** Every partition of every app. */
   public List<PartitionId> partitions() {
     return apps.values().stream().flatMap(app -> app.partitionIds().stream()).toList();
@@ -147,6 +164,7 @@ public record HighwaterConfig(
     JsonObject reads = json.getJsonObject("reads");
     JsonObject limits = json.getJsonObject("limits");
     JsonObject webSocket = json.getJsonObject("webSocket");
+    JsonObject health = json.getJsonObject("health");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
     return new HighwaterConfig(
@@ -187,6 +205,8 @@ public record HighwaterConfig(
             webSocket.getInteger("maxQueuedBytes"),
             webSocket.getInteger("transportMaxBytes"),
             webSocket.getInteger("closingTimeoutSeconds")),
+        new Health(health.getLong("maxViewLagEvents"), health.getLong("maxViewLagMs"), health.getLong("overForMs"),
+            health.getLong("maxSilenceMs"), health.getLong("checkIntervalMs")),
         Map.copyOf(apps),
         confDir,
         faults,

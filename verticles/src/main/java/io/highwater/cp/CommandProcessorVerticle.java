@@ -21,6 +21,7 @@ import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
 import io.highwater.storage.StreamFilter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -64,6 +65,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final KeyRing keyRing;
   private final AppendQueue<Pending> queue;
   private final TouchIndex touches;
+  private final DistributionSummary groupEvents;
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
   private boolean committing;
@@ -78,7 +80,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
       ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults,
-      KeyRing keyRing) {
+      KeyRing keyRing, DistributionSummary groupEvents) {
+    this.groupEvents = groupEvents;
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
@@ -222,6 +225,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
           }
           SealedGroup sealed = written.sealed();
           nextOffset = written.plan().nextOffset();
+          groupEvents.record(sealed.events().size());
           faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
           // Destroyed keys leave memory before any watermark covers the effect; the states
           // before it are still opened with the group's own copy of them.

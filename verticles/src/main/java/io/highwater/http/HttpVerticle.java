@@ -8,6 +8,8 @@ import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
 import io.highwater.keys.KeyRing;
+import io.highwater.metrics.AppendMeters;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
@@ -20,8 +22,11 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +43,14 @@ public final class HttpVerticle extends VerticleBase {
   private final Readiness readiness;
   private final KeyRing keyRing;
   private final OwnedPartitions owned;
+  private final HighwaterMetrics metrics;
   private ConsistencyWatch watch;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing, OwnedPartitions owned) {
+      KeyRing keyRing, OwnedPartitions owned, HighwaterMetrics metrics) {
     this.owned = owned;
+    this.metrics = metrics;
     this.config = config;
     this.pool = pool;
     this.hazelcast = hazelcast;
@@ -79,14 +86,14 @@ public final class HttpVerticle extends VerticleBase {
     OwnerRoute route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
     OwnerReads ownerReads = new OwnerReads(route, config.reads().ownerMarginMs());
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
-        route, config.commandProcessor().requestTimeoutMs(), opener);
+        route, config.commandProcessor().requestTimeoutMs(), opener, appendMeters());
     RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener, state -> true),
         ownerReads, log, config.reads(), opener);
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
     ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
         config.reads());
-    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
+    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch, metrics);
 
     Router router = Router.router(vertx);
     router.post("/v1/apps/:app/ws/:ws/events")
@@ -104,7 +111,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/cluster").handler(ctx -> cluster.toJson()
         .onSuccess(json -> Responses.json(ctx, 200, json))
         .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()))));
-    router.get("/metrics").handler(new Metrics(config, watch)::handle);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
@@ -126,6 +133,11 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
+  /** Resolved once per app, so that an append records its meters without looking them up. */
+  private Map<String, AppendMeters> appendMeters() {
+    return config.apps().keySet().stream().collect(Collectors.toUnmodifiableMap(app -> app, metrics::appends));
+  }
+
   private HttpServerOptions serverOptions() {
     HighwaterConfig.WebSocket ws = config.webSocket();
     return new HttpServerOptions()
@@ -140,6 +152,7 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(rows -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO())));
     checks.register("partitions", promise -> promise.complete(readiness.partitions()));
+    checks.register("watermarks", promise -> promise.complete(readiness.watermarks()));
     checks.register("cluster", promise -> promise.complete(
         hazelcast.getLifecycleService().isRunning() ? Status.OK() : Status.KO()));
     return checks;

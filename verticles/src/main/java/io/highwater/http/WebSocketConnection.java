@@ -2,6 +2,7 @@ package io.highwater.http;
 
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.metrics.HighwaterMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +32,14 @@ final class WebSocketConnection {
   private final HighwaterConfig.WebSocket limits;
   private final WebSocketOutbox outbox;
   private final Map<String, Subscription> active = new HashMap<>();
+  private final HighwaterMetrics metrics;
+  /** Why the socket closed, once it has: counted once. */
+  private String closedBecause;
 
   WebSocketConnection(ServerWebSocket ws, Vertx vertx, ConsistencyWatch watch, SubscriptionIndex index,
-      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits) {
+      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits, HighwaterMetrics metrics) {
     this.ws = ws;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.watch = watch;
     this.index = index;
@@ -47,7 +52,31 @@ final class WebSocketConnection {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> outbox.reply(WebSocketFrames.badRequest(null, "expected JSON text frames, got a binary one")));
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} failed", ws.remoteAddress(), e));
-    ws.closeHandler(v -> release());
+    ws.closeHandler(v -> {
+      closed(reason(ws.closeStatusCode()));
+      release();
+    });
+  }
+
+  /** The reason tag of a close the client (or the network) made. */
+  private static String reason(Short status) {
+    if (status == null) {
+      return "connection_lost";
+    }
+    return switch (status) {
+      case 1000 -> "normal";
+      case 1001 -> "going_away";
+      case 1006 -> "connection_lost";
+      case 1009 -> "message_too_big";
+      default -> "other";
+    };
+  }
+
+  private void closed(String reason) {
+    if (closedBecause == null) {
+      closedBecause = reason;
+      metrics.disconnects(reason).increment();
+    }
   }
 
   private void onText(String text) {
@@ -92,6 +121,7 @@ final class WebSocketConnection {
    */
   private void add(Subscription subscription) {
     active.put(subscription.id(), subscription);
+    metrics.subscriptions().incrementAndGet();
     index.add(subscription);
     watch.current(subscription.partition())
         .onSuccess(state -> {
@@ -119,6 +149,7 @@ final class WebSocketConnection {
 
   private void remove(Subscription subscription) {
     if (active.remove(subscription.id(), subscription)) {
+      metrics.subscriptions().decrementAndGet();
       index.remove(subscription);
       subscription.stop();
     }
@@ -127,6 +158,7 @@ final class WebSocketConnection {
   /** The outbox gave up on this client: stop feeding it, then close with a reason it can log. */
   private void tooSlow() {
     LOG.info("Closing WebSocket {}: the client does not read its messages", ws.remoteAddress());
+    closed("too_slow");
     release();
     ws.close(TOO_SLOW, "client too slow");
   }
