@@ -75,23 +75,23 @@ final class NodePartitions implements PartitionHost {
     ViewStore viewStore = new ViewStore(pool, owned);
     RecordsCache cache = new RecordsCache(vertx, partition);
     List<SyncView> syncViews = new ArrayList<>();
-    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency,
+    Future<String> deployed = deployments.deploy(ownership, new CoordinatorVerticle(partition, consistency,
             health.monitor(partition, app.entities()), health, metrics, config.health().checkIntervalMs()))
-        .compose(id -> deployments.deploy(partition, new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(),
+        .compose(id -> deployments.deploy(ownership, new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(),
             config.faults(), metrics.flushes(partition.app(), PartitionConsistency.RECORDS))));
     for (ViewDefinition view : views) {
       ViewCache viewCache = new ViewCache(vertx, partition, view.name());
       if (view.sync()) {
         syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore), keyRing));
       }
-      deployed = deployed.compose(id -> deployments.deploy(partition,
+      deployed = deployed.compose(id -> deployments.deploy(ownership,
           new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(),
               metrics.flushes(partition.app(), view.config().entity()), keyRing)));
     }
     return deployed
-        .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,
+        .compose(id -> deployments.deploy(ownership, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,
             config.commandProcessor(), config.faults(), keyRing, metrics.groupEvents(partition.app()))))
-        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing)))
+        .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing)))
         .mapEmpty();
   }
 

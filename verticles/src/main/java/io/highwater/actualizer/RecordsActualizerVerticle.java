@@ -3,6 +3,7 @@ package io.highwater.actualizer;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.log.PartitionLog;
 import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyCoordinator;
@@ -69,7 +70,10 @@ public final class RecordsActualizerVerticle extends VerticleBase {
         return coordinator.commitStorageConsistency(PartitionConsistency.RECORDS, upTo);
       }
     });
-    consumer = vertx.eventBus().localConsumer(Addresses.recordsApplied(partition), m -> flusher.changed(m.body().changed(), m.body().offset()));
+    consumer = vertx.eventBus().localConsumer(Addresses.recordsApplied(partition), m -> {
+      flusher.changed(m.body().changed(), m.body().offset());
+      PartitionLog.offset(context, m.body().offset());
+    });
     return store.checkpoint(partition, PartitionConsistency.RECORDS)
         .compose(checkpoint -> {
           flusher.start(checkpoint);

@@ -3,6 +3,7 @@ package io.highwater.actualizer;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.log.PartitionLog;
 import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Advance;
@@ -98,6 +99,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
         .compose(v -> checkpoints.checkpoint(partition, entity()))
         .compose(checkpoint -> {
           live.start(checkpoint);
+          PartitionLog.offset(context, checkpoint);
           // Storage as far as the checkpoint, and no failure of an earlier run any more.
           return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), "")));
         })
@@ -128,7 +130,10 @@ public final class ViewActualizerVerticle extends VerticleBase {
   /** Sync: the command processor projects; this verticle flushes what it reports. */
   private Future<Void> takeFromCommandProcessor() {
     return vertx.eventBus().<ViewApplied>localConsumer(Addresses.viewApplied(partition, view.name()),
-        m -> live.changed(m.body().changed(), m.body().offset())).completion();
+        m -> {
+          live.changed(m.body().changed(), m.body().offset());
+          PartitionLog.offset(context, m.body().offset());
+        }).completion();
   }
 
   /**
@@ -205,6 +210,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
       if (!more) {
         return woken ? pages() : Future.succeededFuture();
       }
+      PartitionLog.offset(context, track.position());
       return coordinator.commitCacheConsistency(entity(), track.position()).compose(v -> pages());
     });
   }

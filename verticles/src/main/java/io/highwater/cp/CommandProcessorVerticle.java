@@ -14,6 +14,7 @@ import io.highwater.event.StoredEvent;
 import io.highwater.keys.DataKey;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.TriggerKey;
+import io.highwater.log.PartitionLog;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.FencedException;
 import io.highwater.storage.PlanOutdated;
@@ -226,6 +227,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
           SealedGroup sealed = written.sealed();
           nextOffset = written.plan().nextOffset();
           groupEvents.record(sealed.events().size());
+          PartitionLog.offset(context, nextOffset - 1);
           faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
           // Destroyed keys leave memory before any watermark covers the effect; the states
           // before it are still opened with the group's own copy of them.
@@ -349,6 +351,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     return log.read(partition, applied + 1, RECOVERY_PAGE, null, StreamFilter.NONE).compose(page -> {
       if (page.isEmpty()) {
         nextOffset = applied + 1;
+        PartitionLog.offset(context, applied);
         return coordinator.commit(new Advance(applied, Map.of(PartitionConsistency.RECORDS, applied), Map.of())).mapEmpty();
       }
       Set<AggregateKey> keys = new LinkedHashSet<>();

@@ -38,10 +38,16 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a node on the database {@code pgUrl}; returns once it is ready. */
   public static ServerProcess start(Path workDir, String pgUrl, Map<String, String> extraEnv) {
+    return start(workDir, pgUrl, extraEnv, List.of());
+  }
+
+  /** The same, with more JVM options (e.g. {@code -Dlogback.configurationFile=…}). */
+  public static ServerProcess start(Path workDir, String pgUrl, Map<String, String> extraEnv, List<String> jvmOptions) {
     int httpPort = TestNode.freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
