@@ -7,14 +7,18 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.TextAnchor;
@@ -69,6 +73,10 @@ final class Plot {
     load.setAutoRangeIncludesZero(true);
     LogAxis latency = new LogAxis("ack latency (ms, log scale)");
     latency.setSmallestValue(floor);
+    // Ticks at whole decades, written as plain milliseconds rather than powers of ten.
+    latency.setTickUnit(new NumberTickUnit(1.0));
+    latency.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    latency.setMinorTickCount(9);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true) {
       @Override
       public java.awt.Shape getItemShape(int series, int item) {
