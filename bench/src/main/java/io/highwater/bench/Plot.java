@@ -77,6 +77,12 @@ final class Plot {
     latency.setTickUnit(new NumberTickUnit(1.0));
     latency.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     latency.setMinorTickCount(9);
+    // Whole decades from below the lowest p50 to above the highest p99, as many as that takes.
+    double low = points.stream().mapToDouble(p -> Math.max(floor, p.p50())).min().orElse(0.1);
+    double high = points.stream().mapToDouble(p -> Math.max(floor, p.p99())).max().orElse(1);
+    int lowDecade = (int) Math.floor(Math.log10(low));
+    int highDecade = Math.max(lowDecade + 1, (int) Math.ceil(Math.log10(high)));
+    latency.setRange(Math.pow(10, lowDecade), Math.pow(10, highDecade));
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true) {
       @Override
       public java.awt.Shape getItemShape(int series, int item) {
