@@ -19,6 +19,8 @@ import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;
 import io.highwater.cp.RecordsApplied;
 import io.highwater.cp.ViewApplied;
+import io.highwater.health.LagHealth;
+import io.highwater.health.LagRule;
 import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
 import io.highwater.keys.KeyCheck;
@@ -27,6 +29,7 @@ import io.highwater.keys.MasterKey;
 import io.highwater.plugin.PluginJars;
 import io.highwater.plugin.ProjectorKinds;
 import io.highwater.storage.AppDefinitions;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
@@ -37,12 +40,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,13 +66,15 @@ public final class Highwater {
   private final int httpPort;
   private final OwnershipVerticle ownership;
   private final String httpDeployment;
+  private final HighwaterMetrics metrics;
 
-  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, Deployed deployed) {
+  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, Deployed deployed, HighwaterMetrics metrics) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.httpPort = httpPort;
     this.ownership = deployed.ownership();
     this.httpDeployment = deployed.http();
+    this.metrics = metrics;
   }
 
   /** The HTTP verticles' deployment and the ownership verticle, which a stop takes down in that order. */
@@ -74,8 +83,12 @@ public final class Highwater {
   /** Starts a node; the future completes once it serves HTTP and owns (and has recovered) its share of the partitions. */
   public static Future<Highwater> start(HighwaterConfig config) {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
+    HighwaterMetrics metrics = new HighwaterMetrics();
     return Vertx.builder()
         .with(new VertxOptions()
+            // Vert.x keeps its registries by name: a name of this node's own, for nodes sharing a JVM (tests).
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName("highwater-" + UUID.randomUUID())
+                .addLabels(Label.HTTP_ROUTE))
             .setEventLoopPoolSize(config.threads().eventLoopCount(Runtime.getRuntime().availableProcessors()))
             .setEventBusOptions(new EventBusOptions()
             // Other nodes reach this one's event bus where its Hazelcast member is, on a port of its
@@ -84,18 +97,21 @@ public final class Highwater {
             .setClusterPublicHost(config.cluster().host())
             .setPort(config.cluster().eventBusPort())))
         .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .buildClustered()
+        .onFailure(e -> metrics.close())
         .compose(vertx -> {
           // Not bound to a context of the Vert.x being closed: its event loops are gone when it fails.
           Promise<Highwater> started = Promise.promise();
           // Set once the embedded database runs, so that a failed start stops it too (nothing else would).
           Promise<Optional<EmbeddedPostgres>> database = Promise.promise();
-          startOn(vertx, clusterManager.getHazelcastInstance(), config, database).onComplete(ar -> {
+          startOn(vertx, clusterManager.getHazelcastInstance(), config, database, metrics).onComplete(ar -> {
             if (ar.succeeded()) {
               started.complete(ar.result());
             } else {
               database.tryComplete(Optional.empty());
               vertx.close().onComplete(closed -> {
+                metrics.close();
                 database.future().result().ifPresent(EmbeddedPostgres::close);
                 started.fail(ar.cause());
               });
@@ -106,7 +122,7 @@ public final class Highwater {
   }
 
   private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config,
-      Promise<Optional<EmbeddedPostgres>> database) {
+      Promise<Optional<EmbeddedPostgres>> database, HighwaterMetrics metrics) {
     registerCodecs(vertx.eventBus());
     Future<ProjectorKinds> kinds = vertx.executeBlocking(() -> projectorKinds(config));
     Future<MasterKey> master = kinds.compose(k -> vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir())));
@@ -115,12 +131,12 @@ public final class Highwater {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
           .compose(db -> KeyCheck.verify(db.pool(), master.result()).map(db))
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result())
+          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result(), metrics)
               .map(deployed -> {
                 LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
                     config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
-                return new Highwater(vertx, embedded, config.http().port(), deployed);
+                return new Highwater(vertx, embedded, config.http().port(), deployed, metrics);
               }));
     });
   }
@@ -154,26 +170,30 @@ public final class Highwater {
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
   private static Future<Deployed> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      KeyRing keyRing, ProjectorKinds kinds) {
+      KeyRing keyRing, ProjectorKinds kinds, HighwaterMetrics metrics) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
     StartFailures startFailures = new StartFailures();
-    Readiness readiness = new Readiness(startFailures);
+    HighwaterConfig.Health health = config.health();
+    LagHealth lagHealth = new LagHealth(
+        new LagRule.Bounds(health.maxViewLagEvents(), health.maxViewLagMs(), health.overForMs(), health.maxSilenceMs()),
+        System::currentTimeMillis);
+    Readiness readiness = new Readiness(startFailures, lagHealth);
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
     AppRegistry registry = new AppRegistry();
     AppDefinitions definitions = new AppDefinitions(db.pool());
     AppDeployer deployer = new AppDeployer(vertx, definitions, registry, kinds);
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, registry, db.pool(), keyRing, consistency, owned, kinds), owned, startFailures, registry::partitions,
+        new NodePartitions(vertx, config, registry, db.pool(), keyRing, consistency, owned, kinds, metrics, lagHealth), owned, startFailures, registry::partitions,
         config.cluster(), HazelcastSetup.advertisedHttp(config));
     // The apps of conf/config.json as version 1 where none is stored, then every stored one.
     Future<Void> apps = Future.all(config.apps().values().stream().map(deployer::seed).toList()).compose(v -> deployer.refresh());
     return apps
         .compose(v -> keyRing.followExpiries())
         .compose(v -> vertx.deployVerticle(new AppsVerticle(deployer, definitions, config.deployment())))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer, metrics),
             new DeploymentOptions().setInstances(instances)))
         .compose(http -> vertx.deployVerticle(ownership)
             .compose(id -> ownership.settled())
@@ -211,6 +231,7 @@ public final class Highwater {
         .eventually(ownership::leave)
         .eventually(vertx::close)
         .eventually(() -> {
+          metrics.close();
           embedded.ifPresent(EmbeddedPostgres::close);
           return Future.succeededFuture();
         });

@@ -19,10 +19,13 @@ import io.highwater.config.ViewConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.CoordinatorClient;
 import io.highwater.coordinator.CoordinatorVerticle;
+import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.cp.CommandProcessorVerticle;
+import io.highwater.health.LagHealth;
 import io.highwater.http.CacheReadVerticle;
 import io.highwater.keys.KeyRing;
 import io.highwater.plugin.ProjectorKinds;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
@@ -62,12 +65,16 @@ final class NodePartitions implements PartitionHost {
   private final OwnedPartitions owned;
   private final Deployments deployments;
   private final ProjectorKinds kinds;
+  private final HighwaterMetrics metrics;
+  private final LagHealth health;
   private final Map<PartitionId, Running> running = new ConcurrentHashMap<>();
   /** Each partition's last start, refresh or stop: the next one waits for it. */
   private final Map<PartitionId, Future<Void>> busy = new ConcurrentHashMap<>();
 
   NodePartitions(Vertx vertx, HighwaterConfig config, AppRegistry apps, Pool pool, KeyRing keyRing, ConsistencyMap consistency,
-      OwnedPartitions owned, ProjectorKinds kinds) {
+      OwnedPartitions owned, ProjectorKinds kinds, HighwaterMetrics metrics, LagHealth health) {
+    this.metrics = metrics;
+    this.health = health;
     this.vertx = vertx;
     this.config = config;
     this.apps = apps;
@@ -104,21 +111,23 @@ final class NodePartitions implements PartitionHost {
     RecordsCache cache = new RecordsCache(vertx, partition);
     Running run = new Running(ownership, coordinator, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
     running.put(partition, run);
-    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency))
-        .compose(id -> deployments.deploy(partition,
-            new RecordsActualizerVerticle(partition, cache, new RecordStore(pool, owned), coordinator, config.records(), config.faults())));
+    Future<String> deployed = deployments.deploy(ownership, new CoordinatorVerticle(partition, consistency,
+            health.monitor(partition, app.entities()), health, metrics, config.health().checkIntervalMs()))
+        .compose(id -> deployments.deploy(ownership, new RecordsActualizerVerticle(partition, cache, new RecordStore(pool, owned),
+            coordinator, config.records(), config.faults(), metrics.flushes(partition.app(), PartitionConsistency.RECORDS))));
     for (ViewDefinition view : views) {
       SyncView sync = view.sync() ? syncView(partition, view) : null;
       if (sync != null) {
         run.syncViews().add(sync);
       }
-      deployed = deployed.compose(id -> deployments.deploy(partition, actualizer(partition, view, coordinator, sync, ViewStart.WITH_PARTITION))
+      deployed = deployed.compose(id -> deployments.deploy(ownership, actualizer(partition, view, coordinator, sync, ViewStart.WITH_PARTITION))
           .onSuccess(viewId -> run.views().put(view.name(), new RunningView(view.config(), viewId, sync))));
     }
     return deployed
-        .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, new EventLog(pool, owned),
-            new RecordStore(pool, owned), cache, coordinator, run.syncViews(), config.commandProcessor(), config.faults(), keyRing)))
-        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, apps, pool, owned, consistency, keyRing)))
+        .compose(id -> deployments.deploy(ownership, new CommandProcessorVerticle(partition, new EventLog(pool, owned),
+            new RecordStore(pool, owned), cache, coordinator, run.syncViews(), config.commandProcessor(), config.faults(), keyRing,
+            metrics.groupEvents(partition.app()))))
+        .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, apps, pool, owned, consistency, keyRing)))
         .<Void>mapEmpty()
         // The app may have changed while the partition started.
         .compose(v -> refreshNow(partition));
@@ -154,7 +163,7 @@ final class NodePartitions implements PartitionHost {
     new ViewCache(vertx, partition, view.name()).clear();
     SyncView sync = view.sync() ? syncView(partition, view) : null;
     ViewStart how = sync == null ? ViewStart.addedAsync() : ViewStart.addedSync(sync, run.syncViews());
-    return deployments.deploy(partition, actualizer(partition, view, run.coordinator(), sync, how))
+    return deployments.deploy(run.ownership(), actualizer(partition, view, run.coordinator(), sync, how))
         .onSuccess(id -> run.views().put(view.name(), new RunningView(view.config(), id, sync)))
         .mapEmpty();
   }
@@ -194,7 +203,8 @@ final class NodePartitions implements PartitionHost {
   private ViewActualizerVerticle actualizer(PartitionId partition, ViewDefinition view, CoordinatorClient coordinator, SyncView sync,
       ViewStart how) {
     return new ViewActualizerVerticle(partition, view, new EventLog(pool, owned), new RecordStore(pool, owned), new ViewStore(pool, owned),
-        new ViewCache(vertx, partition, view.name()), coordinator, config.views(), config.faults(), keyRing, sync,
+        new ViewCache(vertx, partition, view.name()), coordinator, config.views(), config.faults(),
+        metrics.flushes(partition.app(), view.config().entity()), keyRing, sync,
         new SkippedEvents(pool, owned), how);
   }
 

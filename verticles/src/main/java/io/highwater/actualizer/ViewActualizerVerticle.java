@@ -3,6 +3,8 @@ package io.highwater.actualizer;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.log.PartitionLog;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
@@ -65,6 +67,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Views config;
   private final FaultHook faults;
+  private final FlushMeters meters;
   private final KeyRing keyRing;
   /** Of a sync view: the command processor's side of it, left alone while this verticle repairs the view. */
   private final SyncView syncView;
@@ -97,8 +100,9 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private boolean woken;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
-      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
-      SyncView syncView, SkippedEvents skippedEvents, ViewStart how) {
+      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, FlushMeters meters,
+      KeyRing keyRing, SyncView syncView, SkippedEvents skippedEvents, ViewStart how) {
+    this.meters = meters;
     this.how = how;
     this.partition = partition;
     this.view = view;
@@ -136,6 +140,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
         })
         .compose(checkpoint -> {
           live.start(checkpoint);
+          PartitionLog.offset(context, checkpoint);
           // Storage as far as the checkpoint, and no failure of an earlier run any more: it is tried afresh.
           return coordinator.commit(new Advance(0, Map.of(), Map.of(entity(), checkpoint), Map.of(entity(), note(new JsonObject()))));
         })
@@ -161,14 +166,17 @@ public final class ViewActualizerVerticle extends VerticleBase {
   }
 
   private ViewTrack liveTrack(AggregateStates states) {
-    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, keyRing, skipped::contains,
+    return new ViewTrack(vertx, partition, view, view.name(), log, store, cache, states, config, faults, meters, keyRing, skipped::contains,
         upTo -> coordinator.commitStorageConsistency(entity(), upTo));
   }
 
   /** Sync: the command processor projects; this verticle flushes what it reports, and repairs the view when its projector throws. */
   private Future<Void> takeFromCommandProcessor() {
     Future<Void> applied = vertx.eventBus().<ViewApplied>localConsumer(Addresses.viewApplied(partition, view.name()),
-        m -> live.changed(m.body().changed(), m.body().offset())).completion();
+        m -> {
+          live.changed(m.body().changed(), m.body().offset());
+          PartitionLog.offset(context, m.body().offset());
+        }).completion();
     Future<Void> failures = vertx.eventBus().<JsonObject>localConsumer(Addresses.viewFailed(partition, view.name()),
         m -> stopAt(new ProjectorFailure(m.body().getLong("offset"), m.body().getString("error")))).completion();
     return Future.all(applied, failures).mapEmpty();
@@ -470,6 +478,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
       if (!more) {
         return woken ? pages() : Future.succeededFuture();
       }
+      PartitionLog.offset(context, track.position());
       Future<?> committed = coordinator.commitCacheConsistency(entity(), track.position());
       return (building ? committed.compose(v -> reportBuilding()) : committed).compose(v -> pages());
     });
@@ -497,7 +506,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {
       copy = new ViewTrack(vertx, partition, view, copyName(), log, store, emptyCopyCache(),
-          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, keyRing, skipped::contains, upTo -> Future.succeededFuture());
+          new AggregateStates(config.stateCacheSize(), keyRing), config, faults, FlushMeters.NONE, keyRing, skipped::contains,
+          upTo -> Future.succeededFuture());
       LOG.info("Rebuilding view {} of {} from offset 0 beside the live copy", view.name(), partition);
       store.discard(partition, copyName())
           .compose(v -> reportProgress())

@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.event.StoredEvent;
 import io.highwater.keys.KeyRing;
@@ -46,7 +47,7 @@ final class ViewTrack {
   private long position;
 
   ViewTrack(Vertx vertx, PartitionId partition, ViewDefinition definition, String storedName, EventLog log, ViewStore store,
-      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
+      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, FlushMeters meters, KeyRing keyRing,
       LongPredicate skipped, LongFunction<Future<?>> flushed) {
     this.partition = partition;
     this.storedName = storedName;
@@ -59,7 +60,7 @@ final class ViewTrack {
     this.pageSize = config.logPageSize();
     this.skipped = skipped;
     KeptMembers<ViewKey> kept = new KeptMembers<>(config.keptMembers());
-    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults, meters,
         new Flusher.Target<>() {
           @Override
           public ViewValue cached(ViewKey key) {

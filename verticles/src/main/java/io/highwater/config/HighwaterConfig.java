@@ -23,6 +23,7 @@ public record HighwaterConfig(
     WebSocket webSocket,
     Path pluginsDir,
     Deployment deployment,
+    Health health,
     Map<String, AppConfig> apps,
     Path confDir,
     FaultHook faults,
@@ -169,6 +170,22 @@ public record HighwaterConfig(
     }
   }
 
+  /**
+   * Readiness by lag: the node is unready while an entity of a partition it owns stays more than
+   * {@code maxViewLagEvents} events or {@code maxViewLagMs} behind the command processor for
+   * {@code overForMs}, or while a partition's watermarks were not assessed for {@code maxSilenceMs};
+   * they are assessed every {@code checkIntervalMs}.
+   */
+  public record Health(long maxViewLagEvents, long maxViewLagMs, long overForMs, long maxSilenceMs, long checkIntervalMs) {
+
+    public Health {
+      if (checkIntervalMs < 1 || maxSilenceMs <= checkIntervalMs) {
+        throw new IllegalArgumentException("health.maxSilenceMs: expected more than checkIntervalMs (" + checkIntervalMs
+            + " ms, itself at least 1), got " + maxSilenceMs);
+      }
+    }
+  }
+
   /** Every partition of every app declared in the configuration file. */
   public List<PartitionId> partitions() {
     return apps.values().stream().flatMap(app -> app.partitionIds().stream()).toList();
@@ -195,6 +212,7 @@ public record HighwaterConfig(
     JsonObject limits = json.getJsonObject("limits");
     JsonObject webSocket = json.getJsonObject("webSocket");
     JsonObject deployment = json.getJsonObject("deployment");
+    JsonObject health = json.getJsonObject("health");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
     HighwaterConfig config = new HighwaterConfig(
@@ -242,6 +260,8 @@ public record HighwaterConfig(
             webSocket.getInteger("pingIntervalSeconds")),
         Path.of(json.getString("pluginsDir")),
         new Deployment(deployment.getLong("pollIntervalMs"), deployment.getLong("retiredViewGraceMs")),
+        new Health(health.getLong("maxViewLagEvents"), health.getLong("maxViewLagMs"), health.getLong("overForMs"),
+            health.getLong("maxSilenceMs"), health.getLong("checkIntervalMs")),
         Map.copyOf(apps),
         confDir,
         faults,

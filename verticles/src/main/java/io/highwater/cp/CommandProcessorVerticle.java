@@ -14,6 +14,7 @@ import io.highwater.event.StoredEvent;
 import io.highwater.keys.DataKey;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.TriggerKey;
+import io.highwater.log.PartitionLog;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.FencedException;
 import io.highwater.storage.PlanOutdated;
@@ -21,6 +22,7 @@ import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
 import io.highwater.storage.StreamFilter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -64,6 +66,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final KeyRing keyRing;
   private final AppendQueue<Pending> queue;
   private final TouchIndex touches;
+  private final DistributionSummary groupEvents;
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
   private boolean committing;
@@ -78,7 +81,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
       ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults,
-      KeyRing keyRing) {
+      KeyRing keyRing, DistributionSummary groupEvents) {
+    this.groupEvents = groupEvents;
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
@@ -223,6 +227,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
           }
           SealedGroup sealed = written.sealed();
           nextOffset = written.plan().nextOffset();
+          groupEvents.record(sealed.events().size());
+          PartitionLog.offset(context, nextOffset - 1);
           faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
           // Destroyed keys leave memory before any watermark covers the effect; the states
           // before it are still opened with the group's own copy of them.
@@ -346,6 +352,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     return log.read(partition, applied + 1, RECOVERY_PAGE, null, StreamFilter.NONE).compose(page -> {
       if (page.isEmpty()) {
         nextOffset = applied + 1;
+        PartitionLog.offset(context, applied);
         return coordinator.commit(new Advance(applied, Map.of(PartitionConsistency.RECORDS, applied), Map.of())).mapEmpty();
       }
       Set<AggregateKey> keys = new LinkedHashSet<>();

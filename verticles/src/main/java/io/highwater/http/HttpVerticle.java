@@ -10,6 +10,8 @@ import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
 import io.highwater.keys.KeyRing;
 import io.highwater.storage.AppDefinitions;
+import io.highwater.metrics.AppendMeters;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
@@ -23,8 +25,12 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +48,15 @@ public final class HttpVerticle extends VerticleBase {
   private final KeyRing keyRing;
   private final OwnedPartitions owned;
   private final AppDeployer deployer;
+  private final HighwaterMetrics metrics;
   private ConsistencyWatch watch;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing, OwnedPartitions owned, AppDeployer deployer) {
+      KeyRing keyRing, OwnedPartitions owned, AppDeployer deployer, HighwaterMetrics metrics) {
     this.owned = owned;
     this.deployer = deployer;
+    this.metrics = metrics;
     this.config = config;
     this.pool = pool;
     this.hazelcast = hazelcast;
@@ -84,14 +92,14 @@ public final class HttpVerticle extends VerticleBase {
     OwnerRoute route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
     OwnerReads ownerReads = new OwnerReads(route, config.reads().ownerMarginMs());
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
-        route, config.commandProcessor().requestTimeoutMs(), opener);
+        route, config.commandProcessor().requestTimeoutMs(), opener, appendMeters());
     RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener, state -> true),
         ownerReads, log, config.reads(), opener);
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
     ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
         config.reads(), route, config.commandProcessor().requestTimeoutMs());
-    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch);
+    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch, metrics);
 
     Router router = Router.router(vertx);
     Routes routes = new Routes(router);
@@ -118,7 +126,7 @@ public final class HttpVerticle extends VerticleBase {
     routes.add(HttpMethod.GET, "/v1/cluster", r -> r.handler(ctx -> cluster.toJson()
         .onSuccess(json -> Responses.json(ctx, 200, json))
         .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())))));
-    routes.add(HttpMethod.GET, "/metrics", r -> r.handler(new Metrics(deployer.registry(), watch)::handle));
+    routes.add(HttpMethod.GET, "/metrics", r -> r.handler(PrometheusScrapingHandler.create(metrics.registry())));
     routes.add(HttpMethod.GET, "/health/live", r -> r.handler(HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK())))));
     routes.add(HttpMethod.GET, "/health/ready", r -> r.handler(HealthCheckHandler.createWithHealthChecks(readinessChecks())));
@@ -169,6 +177,12 @@ public final class HttpVerticle extends VerticleBase {
     };
   }
 
+  /** Resolved once per app, on first use, so that an append records its meters without looking them up. */
+  private Function<String, AppendMeters> appendMeters() {
+    Map<String, AppendMeters> byApp = new HashMap<>();
+    return app -> byApp.computeIfAbsent(app, metrics::appends);
+  }
+
   private HttpServerOptions serverOptions() {
     HighwaterConfig.WebSocket ws = config.webSocket();
     return new HttpServerOptions()
@@ -185,6 +199,7 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(rows -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO())));
     checks.register("partitions", promise -> promise.complete(readiness.partitions()));
+    checks.register("watermarks", promise -> promise.complete(readiness.watermarks()));
     checks.register("cluster", promise -> promise.complete(
         hazelcast.getLifecycleService().isRunning() ? Status.OK() : Status.KO()));
     return checks;

@@ -2,6 +2,7 @@ package io.highwater.http;
 
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.metrics.HighwaterMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -33,10 +34,14 @@ final class WebSocketConnection {
   private final WebSocketOutbox outbox;
   private final Map<String, Subscription> active = new HashMap<>();
   private long pingTimer = -1;
+  private final HighwaterMetrics metrics;
+  /** Why the socket closed, once it has: counted once. */
+  private String closedBecause;
 
   WebSocketConnection(ServerWebSocket ws, Vertx vertx, ConsistencyWatch watch, SubscriptionIndex index,
-      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits) {
+      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits, HighwaterMetrics metrics) {
     this.ws = ws;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.watch = watch;
     this.index = index;
@@ -49,7 +54,10 @@ final class WebSocketConnection {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> outbox.reply(WebSocketFrames.badRequest(null, "expected JSON text frames, got a binary one")));
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} failed", ws.remoteAddress(), e));
-    ws.closeHandler(v -> release());
+    ws.closeHandler(v -> {
+      closed(reason(ws.closeStatusCode()));
+      release();
+    });
     // The HTTP idle timeout counts frames both ways: pings keep a quiet subscription's socket open.
     if (limits.pingIntervalSeconds() > 0) {
       pingTimer = vertx.setPeriodic(limits.pingIntervalSeconds() * 1000L, t -> {
@@ -57,6 +65,27 @@ final class WebSocketConnection {
           ws.writePing(Buffer.buffer());
         }
       });
+    }
+  }
+
+  /** The reason tag of a close the client (or the network) made. */
+  private static String reason(Short status) {
+    if (status == null) {
+      return "connection_lost";
+    }
+    return switch (status) {
+      case 1000 -> "normal";
+      case 1001 -> "going_away";
+      case 1006 -> "connection_lost";
+      case 1009 -> "message_too_big";
+      default -> "other";
+    };
+  }
+
+  private void closed(String reason) {
+    if (closedBecause == null) {
+      closedBecause = reason;
+      metrics.disconnects(reason).increment();
     }
   }
 
@@ -102,6 +131,7 @@ final class WebSocketConnection {
    */
   private void add(Subscription subscription) {
     active.put(subscription.id(), subscription);
+    metrics.subscriptions().incrementAndGet();
     index.add(subscription);
     watch.current(subscription.partition())
         .onSuccess(state -> {
@@ -129,6 +159,7 @@ final class WebSocketConnection {
 
   private void remove(Subscription subscription) {
     if (active.remove(subscription.id(), subscription)) {
+      metrics.subscriptions().decrementAndGet();
       index.remove(subscription);
       subscription.stop();
     }
@@ -137,6 +168,7 @@ final class WebSocketConnection {
   /** The outbox gave up on this client: stop feeding it, then close with a reason it can log. */
   private void tooSlow() {
     LOG.info("Closing WebSocket {}: the client does not read its messages", ws.remoteAddress());
+    closed("too_slow");
     release();
     ws.close(TOO_SLOW, "client too slow");
   }

@@ -3,6 +3,7 @@ package io.highwater.http;
 import io.highwater.apps.AppRegistry;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.metrics.HighwaterMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,9 +21,11 @@ final class WebSocketHandler {
   private final HighwaterConfig.WebSocket limits;
   private final WebSocketRequestParser parser;
   private final SubscriptionIndex index = new SubscriptionIndex();
+  private final HighwaterMetrics metrics;
 
-  WebSocketHandler(Vertx vertx, HighwaterConfig config, AppRegistry apps, ConsistencyWatch watch) {
+  WebSocketHandler(Vertx vertx, HighwaterConfig config, AppRegistry apps, ConsistencyWatch watch, HighwaterMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.watch = watch;
     this.limits = config.webSocket();
     this.parser = new WebSocketRequestParser(config, apps);
@@ -37,7 +40,7 @@ final class WebSocketHandler {
       return;
     }
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits).start())
+        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits, metrics).start())
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
             ApiError.badRequest("upgrade", "the WebSocket upgrade failed: " + e.getMessage()).send(ctx);

@@ -40,7 +40,12 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a node on the database {@code pgUrl}; returns once it is ready. */
   public static ServerProcess start(Path workDir, String pgUrl, Map<String, String> extraEnv) {
-    ServerProcess server = launch(workDir, pgUrl, extraEnv);
+    return start(workDir, pgUrl, extraEnv, List.of());
+  }
+
+  /** The same, with more JVM options (e.g. {@code -Dlogback.configurationFile=…}). */
+  public static ServerProcess start(Path workDir, String pgUrl, Map<String, String> extraEnv, List<String> jvmOptions) {
+    ServerProcess server = launch(workDir, pgUrl, extraEnv, jvmOptions);
     server.awaitReady();
     return server;
   }
@@ -52,7 +57,7 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a node on an embedded database in {@code workDir/data} without waiting for it, e.g. to see it refuse. */
   public static ServerProcess launchEmbedded(Path workDir, Map<String, String> extraEnv) {
-    return launch(workDir, null, embedded(workDir, extraEnv));
+    return launch(workDir, null, embedded(workDir, extraEnv), List.of());
   }
 
   private static Map<String, String> embedded(Path workDir, Map<String, String> extraEnv) {
@@ -62,11 +67,12 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** The process of a node on {@code pgUrl} (null: embedded), as soon as it runs. */
-  private static ServerProcess launch(Path workDir, String pgUrl, Map<String, String> extraEnv) {
+  private static ServerProcess launch(Path workDir, String pgUrl, Map<String, String> extraEnv, List<String> jvmOptions) {
     int httpPort = TestNode.freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
