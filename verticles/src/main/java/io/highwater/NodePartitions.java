@@ -61,13 +61,13 @@ final class NodePartitions implements PartitionHost {
     AppConfig app = config.apps().get(partition.app());
     List<ViewDefinition> views = ViewDefinition.of(app);
     forgetMemory(partition, views);
-    CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition, ownership.epoch());
+    CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), partition, ownership.epoch());
     EventLog log = new EventLog(pool, owned);
     RecordStore records = new RecordStore(pool, owned);
     ViewStore viewStore = new ViewStore(pool, owned);
     RecordsCache cache = new RecordsCache(vertx, partition);
     List<SyncView> syncViews = new ArrayList<>();
-    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, consistency))
+    Future<String> deployed = deployments.deploy(partition, new CoordinatorVerticle(partition, ownership.epoch(), consistency))
         .compose(id -> deployments.deploy(partition,
             new RecordsActualizerVerticle(partition, cache, records, coordinator, config.records(), config.faults())));
     for (ViewDefinition view : views) {
@@ -81,7 +81,7 @@ final class NodePartitions implements PartitionHost {
     return deployed
         .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,
             config.commandProcessor(), config.faults(), keyRing)))
-        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing)))
+        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, keyRing)))
         .mapEmpty();
   }
 
