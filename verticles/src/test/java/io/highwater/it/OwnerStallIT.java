@@ -45,6 +45,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
 class OwnerStallIT {
 
   private static final Duration TROUBLE = Duration.ofSeconds(8);
+  /** Load through the two healthy members before the trouble: the last {@link #BASELINE} of it is the baseline. */
+  private static final Duration BEFORE = Duration.ofSeconds(8);
+  private static final Duration BASELINE = Duration.ofSeconds(6);
+  private static final Duration WARM_UP = Duration.ofSeconds(15);
   /** On a quiet 2-core machine the healthy partitions' p99 stays far below this (README, A cluster). */
   private static final Duration P99_LIMIT = Duration.ofSeconds(1);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
@@ -130,6 +134,8 @@ class OwnerStallIT {
     cluster.startNodes(3);
     load = new ClusterLoad(cluster, ClusterLoad.workspaces(name, 3), REQUEST_TIMEOUT, EVENT_DEADLINE, THINK_MS, seed);
     load.start(CLIENT_THREADS);
+    // A fresh JVM is slow for its first seconds (class loading, JIT): that is not what is measured.
+    ClusterNodes.sleep(WARM_UP.toMillis());
   }
 
   /**
@@ -148,25 +154,27 @@ class OwnerStallIT {
     List<String> aimed = load.workspaces().stream().filter(ws -> healthyPartitions.contains(ClusterLoad.partitionOf(ws))).toList();
     load.targets(healthy);
     load.aim(aimed);
-    ClusterNodes.sleep(2_000);
+    ClusterNodes.sleep(BEFORE.toMillis());
 
     long from = System.nanoTime();
     trouble.accept(victim);
     long to = System.nanoTime();
+    // The member in trouble: its partitions moved, or it resumed them; a member that left is replaced.
+    ClusterState settled = cluster.awaitSettled(healthy.get(0), Duration.ofSeconds(60));
+    softly.assertThat(settled.allOwnedByMembers()).as("after %s every partition owned by a running member: %s", what, settled.describe())
+        .isTrue();
+    // Measured once the events sent during the trouble have all been answered (or given up on).
+    Latencies baseline = load.latenciesFirstSentBetween(healthyPartitions, from - BASELINE.toNanos(), from);
     Latencies during = load.latenciesFirstSentBetween(healthyPartitions, from, to);
-    String figure = String.format("%s of node %d (owns %s): appends to partitions %s through nodes %s: %s", what, victim.index(),
-        before.ownedBy(victim), healthyPartitions, healthy.stream().map(Node::index).toList(), during.describe());
+    String figure = String.format("%s of node %d (owns %s): appends to partitions %s through nodes %s: during it %s; the %d s before it %s",
+        what, victim.index(), before.ownedBy(victim), healthyPartitions, healthy.stream().map(Node::index).toList(), during.describe(),
+        BASELINE.toSeconds(), baseline.describe());
     figures.add(figure);
     System.out.println("[owner-stall] " + figure);
     softly.assertThat(during.nanos()).as("acknowledged appends during %s: %s", what, figure).isNotEmpty();
     softly.assertThat(during.nanos().size()).as("appends first sent during %s all acknowledged: %s", what, figure).isEqualTo((int) during.sent());
     softly.assertThat(during.quantileSeconds(0.99)).as("p99 in seconds during %s: %s", what, figure)
         .isLessThan(P99_LIMIT.toMillis() / 1000.0);
-
-    // The member in trouble: its partitions moved, or it resumed them; a member that left is replaced.
-    ClusterState settled = cluster.awaitSettled(healthy.get(0), Duration.ofSeconds(60));
-    softly.assertThat(settled.allOwnedByMembers()).as("after %s every partition owned by a running member: %s", what, settled.describe())
-        .isTrue();
     if (victim.alive() && victim.memberId(settled) == null) {
       // Dropped while it did not answer, and not back: it ends, as an operator would end it.
       victim.kill();
