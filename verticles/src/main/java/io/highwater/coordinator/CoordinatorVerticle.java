@@ -46,7 +46,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    copies = new CopyWriter(vertx, map, partition);
+    copies = new CopyWriter(vertx, map::publish, partition);
     return map.current(partition)
         .timeout(SEED_WAIT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> {

@@ -19,7 +19,7 @@ final class CopyWriter {
   static final long RETRY_MS = 500;
 
   private final Vertx vertx;
-  private final ConsistencyMap map;
+  private final Target map;
   private final PartitionId partition;
   private PartitionConsistency latest;
   private PartitionConsistency written;
@@ -27,7 +27,13 @@ final class CopyWriter {
   private boolean stopped;
   private Promise<Void> caughtUp;
 
-  CopyWriter(Vertx vertx, ConsistencyMap map, PartitionId partition) {
+  /** Where the copies go: {@link ConsistencyMap#publish}. */
+  @FunctionalInterface
+  interface Target {
+    Future<PartitionConsistency> publish(PartitionId partition, PartitionConsistency copy);
+  }
+
+  CopyWriter(Vertx vertx, Target map, PartitionId partition) {
     this.vertx = vertx;
     this.map = map;
     this.partition = partition;
