@@ -333,8 +333,17 @@ function setCell(id, text, className) {
 
 function noteText(note) {
   if (!note || Object.keys(note).length === 0) return ['', 'note'];
+  const skipped = Array.isArray(note.skipped) && note.skipped.length > 0
+    ? `; skipped offsets ${note.skipped.map(e => e.offset).join(', ')}` : '';
   if (note.status === 'failed') {
-    return [`failed at offset ${note.failedAt}: ${note.error}`, 'note failed'];
+    const retry = note.nextRetryAt ? `, attempt ${note.attempts}, next try at ${note.nextRetryAt}` : '';
+    return [`failed at offset ${note.failedAt}: ${note.error}${retry}${skipped}`, 'note failed'];
+  }
+  if (note.status === 'parked') {
+    return [`parked at offset ${note.failedAt} after ${note.attempts} attempts: ${note.error} (resume or skip)${skipped}`, 'note failed'];
+  }
+  if (skipped && !note.rebuild) {
+    return [skipped.slice(2), 'note'];
   }
   if (note.rebuild) {
     if (note.rebuild.status === 'failed') return [`rebuild failed: ${note.rebuild.error}`, 'note failed'];
