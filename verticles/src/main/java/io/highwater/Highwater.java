@@ -1,6 +1,9 @@
 package io.highwater;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.AuthKeys;
+import io.highwater.auth.DevToken;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
@@ -87,17 +90,31 @@ public final class Highwater {
   private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
     registerCodecs(vertx.eventBus());
     Future<MasterKey> master = vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir()));
-    return master.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
+    Future<AuthKey> auth = master.compose(m -> vertx.executeBlocking(() -> authKey(vertx, config)));
+    return auth.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()))
+          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), auth.result())
               .map(ownership -> {
-                LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
-                    config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
+                LOG.info("Highwater listening on {}://{}:{}, database {}{}, cluster '{}' member {}:{}",
+                    config.http().tls() ? "https" : "http", config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
                 return new Highwater(vertx, embedded, config.http().port(), ownership);
               }));
     });
+  }
+
+  /** The key tokens are checked with; a generated one comes with a development token, {@code none} with a warning. */
+  private static AuthKey authKey(Vertx vertx, HighwaterConfig config) {
+    AuthKey key = AuthKeys.load(config.auth(), config.dataDir());
+    if (key instanceof AuthKey.None) {
+      LOG.warn("HIGHWATER_AUTH=none: no call is authenticated; anyone who reaches port {} may read, write and administer every app",
+          config.http().port());
+    } else if (key instanceof AuthKey.Hs256 hs && hs.generated()) {
+      String host = "0.0.0.0".equals(config.http().host()) ? "localhost" : config.http().host();
+      DevToken.write(vertx, hs, config.dataDir(), (config.http().tls() ? "https" : "http") + "://" + host + ":" + config.http().port());
+    }
+    return key;
   }
 
   private static Optional<EmbeddedPostgres> embeddedIfNeeded(HighwaterConfig config) {
@@ -113,7 +130,7 @@ public final class Highwater {
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
   private static Future<OwnershipVerticle> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      KeyRing keyRing) {
+      KeyRing keyRing, AuthKey authKey) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
@@ -122,12 +139,12 @@ public final class Highwater {
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned), owned, startFailures, config.partitions(), config.cluster(),
+        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned, authKey), owned, startFailures, config.partitions(), config.cluster(),
         HazelcastSetup.advertisedHttp(config));
     Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
     return apps
         .compose(v -> keyRing.followExpiries())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, authKey),
             new DeploymentOptions().setInstances(instances)))
         .compose(v -> vertx.deployVerticle(ownership))
         .compose(id -> ownership.settled())
@@ -149,6 +166,11 @@ public final class Highwater {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The node's Vert.x, for whoever embeds it (tests send on its clustered event bus like another node would). */
+  public Vertx vertx() {
+    return vertx;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.highwater.actualizer.RecordsActualizerVerticle;
 import io.highwater.actualizer.SyncView;
 import io.highwater.actualizer.ViewActualizerVerticle;
 import io.highwater.actualizer.ViewDefinition;
+import io.highwater.auth.AuthKey;
 import io.highwater.cluster.Deployments;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.Ownership;
@@ -39,8 +40,11 @@ final class NodePartitions implements PartitionHost {
   private final ConsistencyMap consistency;
   private final OwnedPartitions owned;
   private final Deployments deployments;
+  private final AuthKey authKey;
 
-  NodePartitions(Vertx vertx, HighwaterConfig config, Pool pool, KeyRing keyRing, ConsistencyMap consistency, OwnedPartitions owned) {
+  NodePartitions(Vertx vertx, HighwaterConfig config, Pool pool, KeyRing keyRing, ConsistencyMap consistency, OwnedPartitions owned,
+      AuthKey authKey) {
+    this.authKey = authKey;
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -76,12 +80,12 @@ final class NodePartitions implements PartitionHost {
         syncViews.add(new SyncView(view, new CachedView(partition, view.name(), viewCache, viewStore), keyRing));
       }
       deployed = deployed.compose(id -> deployments.deploy(partition,
-          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(), keyRing)));
+          new ViewActualizerVerticle(partition, view, log, records, viewStore, viewCache, coordinator, config.views(), config.faults(), keyRing, authKey)));
     }
     return deployed
         .compose(id -> deployments.deploy(partition, new CommandProcessorVerticle(partition, log, records, cache, coordinator, syncViews,
-            config.commandProcessor(), config.faults(), keyRing)))
-        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing)))
+            config.commandProcessor(), config.faults(), keyRing, authKey)))
+        .compose(id -> deployments.deploy(partition, new CacheReadVerticle(ownership, config, pool, owned, consistency, keyRing, authKey)))
         .mapEmpty();
   }
 

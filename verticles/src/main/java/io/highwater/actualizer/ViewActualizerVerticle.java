@@ -1,5 +1,10 @@
 package io.highwater.actualizer;
 
+import io.highwater.auth.AuthFailure;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.Role;
+import io.highwater.auth.Scope;
+import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
@@ -48,6 +53,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final HighwaterConfig.Views config;
   private final FaultHook faults;
   private final KeyRing keyRing;
+  private final AuthKey authKey;
+  private TokenVerifier verifier;
   private ViewTrack live;
   private ViewTrack copy;
   /** Completes when the live track is idle; a new one for each catch-up. */
@@ -64,7 +71,9 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private boolean woken;
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
-      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing) {
+      ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
+      AuthKey authKey) {
+    this.authKey = authKey;
     this.partition = partition;
     this.view = view;
     this.log = log;
@@ -87,6 +96,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    verifier = TokenVerifier.create(vertx, authKey);
     live = liveTrack(new AggregateStates(config.stateCacheSize(), keyRing));
     tail = new LiveTail(config.logPageSize());
     // A copy left by a rebuild that did not finish is started over on request, not resumed.
@@ -222,7 +232,14 @@ public final class ViewActualizerVerticle extends VerticleBase {
     });
   }
 
-  private void onRebuild(Message<Object> request) {
+  /** A rebuild may be asked for from any node: the token is checked here again ({@code admin} on the app). */
+  private void onRebuild(Message<JsonObject> request) {
+    verifier.check(request.body().getString("credential"), Scope.app(Role.ADMIN, partition.app()))
+        .onSuccess(identity -> rebuild(request))
+        .onFailure(e -> request.fail(e instanceof AuthFailure refused ? refused.status() : 503, e.getMessage()));
+  }
+
+  private void rebuild(Message<JsonObject> request) {
     if (copy != null) {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {

@@ -35,7 +35,7 @@ public final class ConfigLoader {
           Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY")).filter(v -> !v.isBlank()),
           Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY_FILE")).filter(v -> !v.isBlank()),
           inKubernetes(json, env));
-      return HighwaterConfig.fromJson(json, confDir, FaultHook.fromEnvironment(env), keys);
+      return HighwaterConfig.fromJson(json, confDir, FaultHook.fromEnvironment(env), keys, keys.mustBeGiven());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }
@@ -53,6 +53,11 @@ public final class ConfigLoader {
     JsonObject out = json.copy();
     override(env, "HIGHWATER_HTTP_HOST", v -> out.getJsonObject("http").put("host", v));
     override(env, "HIGHWATER_HTTP_PORT", v -> out.getJsonObject("http").put("port", Integer.parseInt(v)));
+    override(env, "HIGHWATER_HTTP_TLS_CERT_FILE", v -> out.getJsonObject("http").put("tlsCertFile", v));
+    override(env, "HIGHWATER_HTTP_TLS_KEY_FILE", v -> out.getJsonObject("http").put("tlsKeyFile", v));
+    override(env, "HIGHWATER_AUTH", v -> out.getJsonObject("auth").put("mode", v));
+    override(env, "HIGHWATER_AUTH_HS256_SECRET", v -> out.getJsonObject("auth").put("hs256Secret", v));
+    override(env, "HIGHWATER_AUTH_PUBLIC_KEY_FILE", v -> out.getJsonObject("auth").put("publicKeyFile", v));
     override(env, "HIGHWATER_EVENT_LOOPS", v -> out.getJsonObject("threads").put("eventLoops", Integer.parseInt(v)));
     override(env, "HIGHWATER_HTTP_INSTANCES", v -> out.getJsonObject("threads").put("httpInstances", Integer.parseInt(v)));
     override(env, "HIGHWATER_DATA_DIR", v -> out.put("dataDir", v));

@@ -44,7 +44,7 @@ final class AppendHandler implements Handler<RoutingContext> {
     PartitionId partition = apps.partitionOfWs(ctx);
     String ws = apps.ws(ctx);
     Batch batch = parse(ctx);
-    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch, ctx.body().length()), timeoutMs,
+    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch, ctx.body().length(), AccessHandler.identity(ctx).token()), timeoutMs,
             outcome -> outcome instanceof Outcome.Moved)
         .onSuccess(reply -> answer(ctx, partition, reply.body()))
         .onFailure(e -> Responses.fail(ctx, unavailable(partition, e)));
@@ -94,6 +94,8 @@ final class AppendHandler implements Handler<RoutingContext> {
           new JsonObject().put("nextOffset", invalid.nextOffset())).send(ctx);
     } else if (outcome instanceof Outcome.Rejected rejected) {
       ApiError.badRequest(rejected.field(), rejected.message()).send(ctx);
+    } else if (outcome instanceof Outcome.Refused refused) {
+      new ApiError(refused.code().equals("forbidden") ? 403 : 401, refused.code(), refused.message(), new JsonObject()).send(ctx);
     } else if (outcome instanceof Outcome.Moved moved) {
       ApiError.unavailable(moved.message()).send(ctx);
     } else {

@@ -1,6 +1,9 @@
 package io.highwater.http;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.auth.AccessRules;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.config.HighwaterConfig;
@@ -15,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -38,11 +42,13 @@ public final class HttpVerticle extends VerticleBase {
   private final Readiness readiness;
   private final KeyRing keyRing;
   private final OwnedPartitions owned;
+  private final AuthKey authKey;
   private ConsistencyWatch watch;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing, OwnedPartitions owned) {
+      KeyRing keyRing, OwnedPartitions owned, AuthKey authKey) {
+    this.authKey = authKey;
     this.owned = owned;
     this.config = config;
     this.pool = pool;
@@ -89,6 +95,7 @@ public final class HttpVerticle extends VerticleBase {
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
 
     Router router = Router.router(vertx);
+    router.route("/v1/*").handler(new AccessHandler(TokenVerifier.create(vertx, authKey), AccessRules.API));
     router.post("/v1/apps/:app/ws/:ws/events")
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
         .handler(append);
@@ -128,10 +135,16 @@ public final class HttpVerticle extends VerticleBase {
 
   private HttpServerOptions serverOptions() {
     HighwaterConfig.WebSocket ws = config.webSocket();
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(ws.transportMaxBytes())
         .setMaxWebSocketMessageSize(ws.transportMaxBytes())
         .setWebSocketClosingTimeout(ws.closingTimeoutSeconds());
+    HighwaterConfig.Http http = config.http();
+    if (http.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(http.tlsCertFile().orElseThrow()).setKeyPath(http.tlsKeyFile().orElseThrow()));
+    }
+    return options;
   }
 
   private HealthChecks readinessChecks() {

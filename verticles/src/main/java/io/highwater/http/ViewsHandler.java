@@ -57,7 +57,8 @@ final class ViewsHandler {
     String name = ctx.pathParam("view");
     ViewConfig view = app.view(name).orElseThrow(() -> ApiError.notFound("unknown view '" + name + "'"));
     List<Future<Message<JsonObject>>> replies = app.partitionIds().stream()
-        .map(p -> vertx.eventBus().<JsonObject>request(Addresses.viewRebuild(p, name), new JsonObject()))
+        .map(p -> vertx.eventBus().<JsonObject>request(Addresses.viewRebuild(p, name),
+            new JsonObject().put("credential", AccessHandler.identity(ctx).token())))
         .toList();
     Future.all(replies)
         .onSuccess(all -> {
@@ -65,6 +66,17 @@ final class ViewsHandler {
           replies.forEach(r -> partitions.add(r.result().body()));
           Responses.json(ctx, 202, new JsonObject().put("view", name).put("partitions", partitions));
         })
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("rebuild could not start everywhere: " + e.getMessage())));
+        .onFailure(e -> Responses.fail(ctx, refusal(e).orElseGet(() -> ApiError.unavailable("rebuild could not start everywhere: "
+            + e.getMessage()))));
+  }
+
+  /** A partition's owner that refused the caller's token answers with its status. */
+  private static java.util.Optional<ApiError> refusal(Throwable e) {
+    if (e instanceof io.vertx.core.eventbus.ReplyException reply && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+        && (reply.failureCode() == 401 || reply.failureCode() == 403)) {
+      return java.util.Optional.of(new ApiError(reply.failureCode(), reply.failureCode() == 401 ? "unauthorized" : "forbidden",
+          e.getMessage(), new JsonObject()));
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -10,11 +10,11 @@ sealed interface WebSocketRequest {
   String id();
 
   /** Wait until {@code entity} is consistent at {@code offset} at {@code level}, or time out. */
-  record Await(String id, PartitionId partition, String entity, Level level, long offset, long timeoutMs)
+  record Await(String id, PartitionId partition, String ws, String entity, Level level, long offset, long timeoutMs)
       implements WebSocketRequest {}
 
   /** Follow the watermark at {@code level} of each of {@code entities} ({@code *} already expanded). */
-  record Watch(String id, PartitionId partition, List<String> entities, Level level) implements WebSocketRequest {}
+  record Watch(String id, PartitionId partition, String ws, List<String> entities, Level level) implements WebSocketRequest {}
 
   /** Stop an active await or watch. */
   record Cancel(String id) implements WebSocketRequest {}
