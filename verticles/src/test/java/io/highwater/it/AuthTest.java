@@ -367,6 +367,28 @@ class AuthTest {
     assertThat(ok).isInstanceOf(Outcome.Appended.class);
   }
 
+  @Test
+  void theJavaClientSendsItsTokenOnHttpAndTheWebSocket() {
+    io.highwater.client.Event event = io.highwater.client.Event.action("create", "book", "c1").actor("user", "alice")
+        .assoc("author", "Le Guin").build();
+    io.highwater.client.HighwaterClient withToken = io.highwater.client.HighwaterClient.builder(b.clientVertx())
+        .node("127.0.0.1", b.httpPort()).token(tokens.get("write")).build();
+    io.highwater.client.HighwaterClient without = io.highwater.client.HighwaterClient.create(b.clientVertx(), "127.0.0.1", b.httpPort());
+    try {
+      long offset = withToken.append(APP, "shop-c", io.highwater.client.AppendRequest.of(0, event)).await().requireOk().lastOffset();
+      assertThat(withToken.await(APP, "shop-c", "records", offset, io.highwater.client.Level.STORAGE).await().offset()).isEqualTo(offset);
+      Throwable refused = without.append(APP, "shop-c", io.highwater.client.AppendRequest.of(0, event)).map(r -> (Throwable) null)
+          .recover(Future::succeededFuture).await();
+      assertThat(refused).isInstanceOf(io.highwater.client.HighwaterException.class);
+      assertThat(((io.highwater.client.HighwaterException) refused).status()).isEqualTo(401);
+      assertThat(without.await(APP, "shop-c", "records", offset, io.highwater.client.Level.CACHE).map(c -> "answered")
+          .recover(e -> Future.succeededFuture("refused")).await()).isEqualTo("refused");
+    } finally {
+      withToken.close();
+      without.close();
+    }
+  }
+
   private static String workspaceOf(int partition) {
     for (int i = 0; ; i++) {
       if (Partitioner.partitionOf("shop-f" + i, 4) == partition) {
