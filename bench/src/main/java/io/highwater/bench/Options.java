@@ -40,6 +40,7 @@ record Options(
     int growthConnections,
     List<String> serverJavaOpts,
     Map<String, String> serverEnv,
+    String token,
     String command) {
 
   static final String USAGE = """
@@ -78,6 +79,8 @@ record Options(
         --soak-fraction F            the soak's offered rate as a fraction of the single-event maximum (default 0.5)
         --server-java-opts "OPTS"    JVM options of the server process (default none)
         --server-env KEY=VALUE       extra environment of the server process, repeatable (e.g. HIGHWATER_PG_POOL_SIZE=16)
+        --token JWT                  the bearer token of every request (default: the development token the server
+                                     writes to its data directory when it generates its own auth secret)
       """;
 
   static Options defaults() {
@@ -138,6 +141,7 @@ record Options(
         f.positive("growth-connections", 16),
         f.words("server-java-opts"),
         Map.copyOf(serverEnv),
+        f.string("token", null),
         "java -jar bench/target/highwater-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args)));
     f.rejectUnknown();
     if (options.aggregates() < options.clients()) {
