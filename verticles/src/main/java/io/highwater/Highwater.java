@@ -1,6 +1,9 @@
 package io.highwater;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.apps.AppDeployer;
+import io.highwater.apps.AppRegistry;
+import io.highwater.apps.AppsVerticle;
 import io.highwater.auth.AuthKey;
 import io.highwater.auth.AuthKeys;
 import io.highwater.auth.DevToken;
@@ -10,6 +13,7 @@ import io.highwater.cluster.LocalFirstCodec;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.OwnershipVerticle;
 import io.highwater.cluster.StartFailures;
+import io.highwater.actualizer.ViewDefinition;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.cp.AppendRequest;
@@ -18,10 +22,17 @@ import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;
 import io.highwater.cp.RecordsApplied;
 import io.highwater.cp.ViewApplied;
+import io.highwater.health.LagHealth;
+import io.highwater.health.LagRule;
 import io.highwater.http.HttpVerticle;
 import io.highwater.http.Readiness;
+import io.highwater.keys.KeyCheck;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.MasterKey;
+import io.highwater.plugin.PluginJars;
+import io.highwater.plugin.ProjectorKinds;
+import io.highwater.storage.AppDefinitions;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.EmbeddedPostgres;
@@ -32,10 +43,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,19 +68,30 @@ public final class Highwater {
   private final Optional<EmbeddedPostgres> embedded;
   private final int httpPort;
   private final OwnershipVerticle ownership;
+  private final String httpDeployment;
+  private final HighwaterMetrics metrics;
 
-  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, OwnershipVerticle ownership) {
+  private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, Deployed deployed, HighwaterMetrics metrics) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.httpPort = httpPort;
-    this.ownership = ownership;
+    this.ownership = deployed.ownership();
+    this.httpDeployment = deployed.http();
+    this.metrics = metrics;
   }
+
+  /** The HTTP verticles' deployment and the ownership verticle, which a stop takes down in that order. */
+  private record Deployed(String http, OwnershipVerticle ownership) {}
 
   /** Starts a node; the future completes once it serves HTTP and owns (and has recovered) its share of the partitions. */
   public static Future<Highwater> start(HighwaterConfig config) {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
+    HighwaterMetrics metrics = new HighwaterMetrics();
     return Vertx.builder()
         .with(new VertxOptions()
+            // Vert.x keeps its registries by name: a name of this node's own, for nodes sharing a JVM (tests).
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName("highwater-" + UUID.randomUUID())
+                .addLabels(Label.HTTP_ROUTE))
             .setEventLoopPoolSize(config.threads().eventLoopCount(Runtime.getRuntime().availableProcessors()))
             .setEventBusOptions(new EventBusOptions()
             // Other nodes reach this one's event bus where its Hazelcast member is, on a port of its
@@ -72,34 +100,49 @@ public final class Highwater {
             .setClusterPublicHost(config.cluster().host())
             .setPort(config.cluster().eventBusPort())))
         .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .buildClustered()
+        .onFailure(e -> metrics.close())
         .compose(vertx -> {
           // Not bound to a context of the Vert.x being closed: its event loops are gone when it fails.
           Promise<Highwater> started = Promise.promise();
-          startOn(vertx, clusterManager.getHazelcastInstance(), config).onComplete(ar -> {
+          // Set once the embedded database runs, so that a failed start stops it too (nothing else would).
+          Promise<Optional<EmbeddedPostgres>> database = Promise.promise();
+          startOn(vertx, clusterManager.getHazelcastInstance(), config, database, metrics).onComplete(ar -> {
             if (ar.succeeded()) {
               started.complete(ar.result());
             } else {
-              vertx.close().onComplete(closed -> started.fail(ar.cause()));
+              database.tryComplete(Optional.empty());
+              vertx.close().onComplete(closed -> {
+                metrics.close();
+                database.future().result().ifPresent(EmbeddedPostgres::close);
+                started.fail(ar.cause());
+              });
             }
           });
           return started.future();
         });
   }
 
-  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config) {
+  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config,
+      Promise<Optional<EmbeddedPostgres>> database, HighwaterMetrics metrics) {
     registerCodecs(vertx.eventBus());
-    Future<MasterKey> master = vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir()));
+    Future<ProjectorKinds> kinds = vertx.executeBlocking(() -> projectorKinds(config));
+    Future<MasterKey> master = kinds.compose(k -> vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir())));
     Future<AuthKey> auth = master.compose(m -> vertx.executeBlocking(() -> authKey(vertx, config)));
-    return auth.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
+    return auth.compose(a -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
+      database.complete(embedded);
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), auth.result())
-              .map(ownership -> {
+          .compose(db -> KeyCheck.verify(db.pool(), master.result()).map(db))
+          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result(), metrics,
+                  auth.result())
+              .map(deployed -> {
                 LOG.info("Highwater listening on {}://{}:{}, database {}{}, cluster '{}' member {}:{}",
-                    config.http().tls() ? "https" : "http", config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
+                    config.http().tls() ? "https" : "http", config.http().host(), config.http().port(), db.describe(),
+                    embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
-                return new Highwater(vertx, embedded, config.http().port(), ownership);
+                return new Highwater(vertx, embedded, config.http().port(), deployed, metrics);
               }));
     });
   }
@@ -117,39 +160,65 @@ public final class Highwater {
     return key;
   }
 
+  /**
+   * The projector kinds of the server and of the plug-ins' jars, checked against every configured
+   * view before anything else starts, so that a missing or broken plug-in stops the start at once.
+   */
+  private static ProjectorKinds projectorKinds(HighwaterConfig config) {
+    List<Path> jars = PluginJars.in(config.pluginsDir());
+    ProjectorKinds kinds = ProjectorKinds.load(PluginJars.loader(jars, Highwater.class.getClassLoader()));
+    if (!jars.isEmpty()) {
+      LOG.info("Plug-ins from {}: {}; projector kinds {}", config.pluginsDir().toAbsolutePath(),
+          jars.stream().map(j -> j.getFileName().toString()).toList(), kinds.kinds());
+    }
+    config.apps().values().forEach(app -> ViewDefinition.of(app, kinds));
+    return kinds;
+  }
+
   private static Optional<EmbeddedPostgres> embeddedIfNeeded(HighwaterConfig config) {
     if (config.postgres().url().isPresent()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(EmbeddedPostgres.start(config.dataDir(), config.postgres().embeddedPort()));
+      // Stopped by stop() after the node has left, not by a shutdown hook of its own racing the node's.
+      return Optional.of(EmbeddedPostgres.start(config.dataDir(), config.postgres().embeddedPort(), false));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
-  private static Future<OwnershipVerticle> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      KeyRing keyRing, AuthKey authKey) {
+  private static Future<Deployed> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
+      KeyRing keyRing, ProjectorKinds kinds, HighwaterMetrics metrics, AuthKey authKey) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
     StartFailures startFailures = new StartFailures();
-    Readiness readiness = new Readiness(startFailures);
+    HighwaterConfig.Health health = config.health();
+    LagHealth lagHealth = new LagHealth(
+        new LagRule.Bounds(health.maxViewLagEvents(), health.maxViewLagMs(), health.overForMs(), health.maxSilenceMs()),
+        System::currentTimeMillis);
+    Readiness readiness = new Readiness(startFailures, lagHealth);
     ConsistencyMap consistency = new ConsistencyMap(vertx, hazelcast);
     int instances = config.threads().httpInstanceCount(Runtime.getRuntime().availableProcessors());
+    AppRegistry registry = new AppRegistry();
+    AppDefinitions definitions = new AppDefinitions(db.pool());
+    AppDeployer deployer = new AppDeployer(vertx, definitions, registry, kinds);
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, db.pool(), keyRing, consistency, owned, authKey), owned, startFailures, config.partitions(), config.cluster(),
-        HazelcastSetup.advertisedHttp(config));
-    Future<Void> apps = Future.all(config.apps().values().stream().map(catalog::registerApp).toList()).mapEmpty();
+        new NodePartitions(vertx, config, registry, db.pool(), keyRing, consistency, owned, kinds, metrics, lagHealth, authKey), owned,
+        startFailures, registry::partitions, config.cluster(), HazelcastSetup.advertisedHttp(config));
+    // The apps of conf/config.json as version 1 where none is stored, then every stored one.
+    Future<Void> apps = Future.all(config.apps().values().stream().map(deployer::seed).toList()).compose(v -> deployer.refresh());
     return apps
         .compose(v -> keyRing.followExpiries())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, authKey),
+        .compose(v -> vertx.deployVerticle(new AppsVerticle(deployer, definitions, config.deployment())))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer,
+                metrics, authKey),
             new DeploymentOptions().setInstances(instances)))
-        .compose(v -> vertx.deployVerticle(ownership))
-        .compose(id -> ownership.settled())
-        .onSuccess(v -> readiness.markRecovered())
-        .map(ownership);
+        .compose(http -> vertx.deployVerticle(ownership)
+            .compose(id -> ownership.settled())
+            .onSuccess(v -> readiness.markRecovered())
+            .map(v -> new Deployed(http, ownership)));
   }
 
   private static void registerCodecs(EventBus eventBus) {
@@ -174,13 +243,22 @@ public final class Highwater {
   }
 
   /**
-   * Leaves gracefully: every owned partition drained, flushed and released (so its next owner need
-   * not wait for this node's lease to end), then Vert.x with the cluster member, then the database.
+   * The one way a node stops, in this order: it stops taking requests (and answers those it took);
+   * drains, flushes and hands over every partition it owns (so its next owner need not wait for this
+   * node's lease to end); leaves the cluster; and stops the embedded database last, which every step
+   * before needs.
    */
   public Future<Void> stop() {
-    return ownership.leave().eventually(vertx::close).eventually(() -> {
-      embedded.ifPresent(EmbeddedPostgres::close);
-      return Future.succeededFuture();
-    });
+    // A future of no context: the steps after vertx.close() must not wait for its closed event loops.
+    Promise<Void> served = Promise.promise();
+    vertx.undeploy(httpDeployment).onComplete(ar -> served.complete());
+    return served.future()
+        .eventually(ownership::leave)
+        .eventually(vertx::close)
+        .eventually(() -> {
+          metrics.close();
+          embedded.ifPresent(EmbeddedPostgres::close);
+          return Future.succeededFuture();
+        });
   }
 }

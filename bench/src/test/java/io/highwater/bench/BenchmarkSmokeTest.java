@@ -96,5 +96,7 @@ class BenchmarkSmokeTest {
     BufferedImage plot = ImageIO.read(written.plot().toFile());
     assertThat(plot.getWidth()).isEqualTo(900);
     assertThat(results.resolve("latest.png")).exists();
+    // Kept for a look at what the plotting library drew.
+    Files.copy(written.plot(), Path.of("target", "smoke-plot.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 }

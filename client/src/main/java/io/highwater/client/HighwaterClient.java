@@ -40,9 +40,12 @@ public final class HighwaterClient {
 
   private final WebClient http;
   private final Notifications notifications;
+  /** host:port, for the message of a failed connection. */
+  private final String target;
 
-  private HighwaterClient(WebClient http, Notifications notifications) {
+  private HighwaterClient(WebClient http, Notifications notifications, String target) {
     this.http = http;
+    this.target = target;
     this.notifications = notifications;
   }
 
@@ -120,7 +123,8 @@ public final class HighwaterClient {
         client = WebClientSession.create(client).addHeader("Authorization", bearer);
         connect.addHeader("Authorization", bearer);
       }
-      return new HighwaterClient(client, new Notifications(context, vertx.createWebSocketClient(webSocket), connect));
+      return new HighwaterClient(client, new Notifications(context, vertx.createWebSocketClient(webSocket), connect),
+          http.getDefaultHost() + ":" + http.getDefaultPort());
     }
   }
 
@@ -136,6 +140,7 @@ public final class HighwaterClient {
     return http.post(workspace(app, ws) + "/events")
         .putHeader("content-type", "application/json")
         .sendBuffer(request.toJson().toBuffer())
+        .recover(this::unreachable)
         .map(response -> {
           int status = response.statusCode();
           if (status == 200 || status == 409) {
@@ -172,6 +177,7 @@ public final class HighwaterClient {
             + "/conflicts")
         .addQueryParam("since", Long.toString(since))
         .send()
+        .recover(this::unreachable)
         .map(response -> {
           if (response.statusCode() != 200) {
             throw HighwaterException.fromResponse(response.statusCode(), response.body());
@@ -311,8 +317,12 @@ public final class HighwaterClient {
     return request;
   }
 
-  private static Future<JsonObject> send(HttpRequest<Buffer> request) {
-    return request.send().map(response -> {
+  private <T> Future<T> unreachable(Throwable failure) {
+    return Future.failedFuture(ConnectionFailedException.of(target, failure));
+  }
+
+  private Future<JsonObject> send(HttpRequest<Buffer> request) {
+    return request.send().recover(this::unreachable).map(response -> {
       JsonObject body = response.statusCode() == 200 ? jsonObject(response) : null;
       if (body == null) {
         throw HighwaterException.fromResponse(response.statusCode(), response.body());
@@ -321,7 +331,7 @@ public final class HighwaterClient {
     });
   }
 
-  private static Future<List<StoredEvent>> log(HttpRequest<Buffer> request, long from, int limit, EventFilter... filters) {
+  private Future<List<StoredEvent>> log(HttpRequest<Buffer> request, long from, int limit, EventFilter... filters) {
     request.addQueryParam("from", Long.toString(from));
     if (limit > 0) {
       request.addQueryParam("limit", Integer.toString(limit));
@@ -329,7 +339,7 @@ public final class HighwaterClient {
     for (EventFilter filter : filters) {
       request.addQueryParam(filter.param(), filter.value());
     }
-    return request.send().map(response -> {
+    return request.send().recover(this::unreachable).map(response -> {
       if (response.statusCode() != 200) {
         throw HighwaterException.fromResponse(response.statusCode(), response.body());
       }

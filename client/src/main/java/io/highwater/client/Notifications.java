@@ -151,7 +151,8 @@ final class Notifications {
 
   private Future<WebSocket> socket() {
     if (socket == null) {
-      Future<WebSocket> opening = client.connect(connect);
+      Future<WebSocket> opening = client.connect(connect)
+          .recover(e -> Future.failedFuture(ConnectionFailedException.of(connect.getHost() + ":" + connect.getPort(), e)));
       socket = opening;
       opening.onComplete(ar -> {
         if (ar.failed()) {

@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
 import io.highwater.config.FaultHook;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.storage.FencedException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +45,7 @@ final class Flusher<K, V> {
   private final int bundleSize;
   private final long intervalMs;
   private final Target<K, V> target;
+  private final FlushMeters meters;
   private final Set<K> dirty = new LinkedHashSet<>();
   private boolean flushing;
   /** Every event up to here is in the cache values of the dirty keys, or already flushed. */
@@ -52,8 +54,10 @@ final class Flusher<K, V> {
   private long flushed;
   private long timerId = -1;
 
-  Flusher(Vertx vertx, String entity, String partition, int bundleSize, long intervalMs, FaultHook faults, Target<K, V> target) {
+  Flusher(Vertx vertx, String entity, String partition, int bundleSize, long intervalMs, FaultHook faults, FlushMeters meters,
+      Target<K, V> target) {
     this.vertx = vertx;
+    this.meters = meters;
     this.entity = entity;
     this.name = entity + " of " + partition;
     this.partition = partition;
@@ -128,10 +132,12 @@ final class Flusher<K, V> {
     }
     dirty.clear();
     long upTo = applied;
+    long sent = System.nanoTime();
     Future<Void> written = target.write(bundle, upTo);
     faults.reached("flush-sent", entity, upTo);
     return written
         .compose(v -> {
+          meters.flushed(bundle.size(), System.nanoTime() - sent);
           faults.reached("flush-committed", entity, upTo);
           bundle.forEach(target::removeFlushed);
           flushed = Math.max(flushed, upTo);

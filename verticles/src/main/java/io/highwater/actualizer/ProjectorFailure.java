@@ -1,23 +1,31 @@
 package io.highwater.actualizer;
 
-import io.vertx.core.json.JsonObject;
+import io.highwater.projector.ProjectedEvent;
 
-/** A projector threw on the event at {@code offset}; its view stops there and does not skip it. */
+/**
+ * A projector threw on the event at {@code offset}; its view stops there and does not skip it. It
+ * keeps only the {@link ProjectorError} text, not the exception, which may hold opened values.
+ */
 public final class ProjectorFailure extends RuntimeException {
 
   private final long offset;
+  private final String error;
 
-  ProjectorFailure(long offset, RuntimeException cause) {
-    super("projector failed at offset " + offset + ": " + cause, cause);
+  ProjectorFailure(ProjectedEvent event, RuntimeException thrown) {
+    this(event.stored().offset(), ProjectorError.describe(thrown, event));
+  }
+
+  public ProjectorFailure(long offset, String error) {
+    super("projector failed at offset " + offset + ": " + error, null, false, false);
     this.offset = offset;
+    this.error = error;
   }
 
   public long offset() {
     return offset;
   }
 
-  /** What {@code /consistency} shows for the failed view: where, and the projector's error. */
-  public JsonObject status() {
-    return new JsonObject().put("status", "failed").put("failedAt", offset).put("error", String.valueOf(getCause()));
+  public String error() {
+    return error;
   }
 }

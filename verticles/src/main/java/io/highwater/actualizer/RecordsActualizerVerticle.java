@@ -3,6 +3,8 @@ package io.highwater.actualizer;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.log.PartitionLog;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyCoordinator;
 import io.highwater.coordinator.PartitionConsistency;
@@ -29,11 +31,13 @@ public final class RecordsActualizerVerticle extends VerticleBase {
   private final ConsistencyCoordinator coordinator;
   private final HighwaterConfig.Records config;
   private final FaultHook faults;
+  private final FlushMeters meters;
   private Flusher<AggregateKey, RecordState> flusher;
   private MessageConsumer<RecordsApplied> consumer;
 
   public RecordsActualizerVerticle(PartitionId partition, RecordsCache cache, RecordStore store,
-      ConsistencyCoordinator coordinator, HighwaterConfig.Records config, FaultHook faults) {
+      ConsistencyCoordinator coordinator, HighwaterConfig.Records config, FaultHook faults, FlushMeters meters) {
+    this.meters = meters;
     this.partition = partition;
     this.cache = cache;
     this.store = store;
@@ -44,7 +48,7 @@ public final class RecordsActualizerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    flusher = new Flusher<>(vertx, PartitionConsistency.RECORDS, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+    flusher = new Flusher<>(vertx, PartitionConsistency.RECORDS, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults, meters,
         new Flusher.Target<>() {
       @Override
       public RecordState cached(AggregateKey key) {
@@ -66,7 +70,10 @@ public final class RecordsActualizerVerticle extends VerticleBase {
         return coordinator.commitStorageConsistency(PartitionConsistency.RECORDS, upTo);
       }
     });
-    consumer = vertx.eventBus().localConsumer(Addresses.recordsApplied(partition), m -> flusher.changed(m.body().changed(), m.body().offset()));
+    consumer = vertx.eventBus().localConsumer(Addresses.recordsApplied(partition), m -> {
+      flusher.changed(m.body().changed(), m.body().offset());
+      PartitionLog.offset(context, m.body().offset());
+    });
     return store.checkpoint(partition, PartitionConsistency.RECORDS)
         .compose(checkpoint -> {
           flusher.start(checkpoint);

@@ -26,8 +26,12 @@ public final class SyncView {
   private final ViewDefinition definition;
   private final CachedView view;
   private final ViewApplier applier;
-  /** The offset its projector threw at, or -1: a failed view is no longer projected nor reported. */
-  private long failedAt = -1;
+  /**
+   * The offset its projector threw at, or -1: a failed view is no longer projected nor reported
+   * until its actualizer has caught it up from the log. Set on the command processor's context, or
+   * on the actualizer's while the processor is not running a group (before it starts, or held).
+   */
+  private volatile long failedAt = -1;
 
   public SyncView(ViewDefinition definition, CachedView view, KeyRing keyRing) {
     this.definition = definition;
@@ -39,15 +43,29 @@ public final class SyncView {
     return definition.config().entity();
   }
 
+  public String name() {
+    return definition.name();
+  }
+
   public boolean failed() {
     return failedAt >= 0;
   }
 
+  /** The view's actualizer could not project the event at {@code offset}: the processor leaves the view alone. */
+  void fail(long offset) {
+    failedAt = offset;
+  }
+
+  /** The actualizer caught the view up to the processor's offset (the processor held): the processor projects it again. */
+  void resume() {
+    failedAt = -1;
+  }
+
   /**
    * Projects the events, in order, into the view's cache and tells its actualizer what changed.
-   * If the projector throws, nothing of these events reaches the cache, the view stops for good
-   * at that event, and the future fails with the {@link ProjectorFailure}; a failed view
-   * ignores later events.
+   * If the projector throws, nothing of these events reaches the cache, the view stops at that
+   * event, and the future fails with the {@link ProjectorFailure}; a failed view ignores later
+   * events until its actualizer resumes it.
    */
   public Future<Void> project(List<ProjectedEvent> events, EventBus eventBus) {
     if (failed()) {
@@ -62,7 +80,7 @@ public final class SyncView {
           changed.putAll(applier.apply(e, values));
         } catch (RuntimeException thrown) {
           failedAt = e.stored().offset();
-          throw new ProjectorFailure(failedAt, thrown);
+          throw new ProjectorFailure(e, thrown);
         }
       }
       changed.forEach(view.cache()::put);

@@ -2,6 +2,7 @@ package io.highwater.actualizer;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
+import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.event.StoredEvent;
 import io.highwater.keys.KeyRing;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 
 /**
  * One copy of a view being kept: its position in the log, the aggregate states as of that
@@ -40,11 +42,13 @@ final class ViewTrack {
   private final Flusher<ViewKey, ViewValue> flusher;
   private final FaultHook faults;
   private final int pageSize;
+  /** The offsets an operator skipped for this view: their aggregates' states move on, the projector does not see them. */
+  private final LongPredicate skipped;
   private long position;
 
   ViewTrack(Vertx vertx, PartitionId partition, ViewDefinition definition, String storedName, EventLog log, ViewStore store,
-      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, KeyRing keyRing,
-      LongFunction<Future<?>> flushed) {
+      ViewCache cache, AggregateStates states, HighwaterConfig.Views config, FaultHook faults, FlushMeters meters, KeyRing keyRing,
+      LongPredicate skipped, LongFunction<Future<?>> flushed) {
     this.partition = partition;
     this.storedName = storedName;
     this.entity = ViewStore.entity(storedName);
@@ -54,8 +58,9 @@ final class ViewTrack {
     this.states = states;
     this.faults = faults;
     this.pageSize = config.logPageSize();
+    this.skipped = skipped;
     KeptMembers<ViewKey> kept = new KeptMembers<>(config.keptMembers());
-    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults,
+    this.flusher = new Flusher<>(vertx, entity, partition.key(), config.bundleSize(), config.flushIntervalMs(), faults, meters,
         new Flusher.Target<>() {
           @Override
           public ViewValue cached(ViewKey key) {
@@ -115,9 +120,19 @@ final class ViewTrack {
     });
   }
 
+  /**
+   * The states move past the page before it is projected: should the projector throw, the states of
+   * the page's aggregates are forgotten, to be read again from the log as of the position on the next try.
+   */
   private Future<Void> project(List<StoredEvent> page) {
-    return states.load(log, partition, page).compose(v ->
-        apply(page.stream().flatMap(e -> states.advance(e).stream()).toList(), page.get(page.size() - 1).offset()));
+    return states.load(log, partition, page).compose(v -> {
+      List<ProjectedEvent> projected = page.stream().flatMap(e -> states.advance(e).stream()).toList();
+      return apply(projected, page.get(page.size() - 1).offset()).onFailure(e -> {
+        if (e instanceof ProjectorFailure) {
+          states.forget(projected.stream().map(ProjectedEvent::aggregate).filter(Objects::nonNull).toList());
+        }
+      });
+    });
   }
 
   /**
@@ -130,16 +145,35 @@ final class ViewTrack {
     return apply(projected, last);
   }
 
+  /**
+   * Should the projector throw, the events before the one it threw at are applied again without it,
+   * so the view stops just before that event, then the failure is passed on.
+   */
   private Future<Void> apply(List<ProjectedEvent> projected, long last) {
+    return applyAll(projected, last).recover(e -> {
+      if (e instanceof ProjectorFailure failure) {
+        List<ProjectedEvent> before = projected.stream().filter(p -> p.stored().offset() < failure.offset()).toList();
+        if (!before.isEmpty()) {
+          return applyAll(before, failure.offset() - 1).compose(v -> Future.failedFuture(failure));
+        }
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Void> applyAll(List<ProjectedEvent> projected, long last) {
     Set<ViewKey> reads = new LinkedHashSet<>();
     projected.forEach(e -> reads.addAll(applier.reads(e)));
     return view.current(reads).map(values -> {
       Map<ViewKey, ViewValue> changed = new LinkedHashMap<>();
       for (ProjectedEvent event : projected) {
+        if (skipped.test(event.stored().offset())) {
+          continue;
+        }
         try {
           changed.putAll(applier.apply(event, values));
         } catch (RuntimeException e) {
-          throw new ProjectorFailure(event.stored().offset(), e);
+          throw new ProjectorFailure(event, e);
         }
       }
       changed.forEach(view.cache()::put);

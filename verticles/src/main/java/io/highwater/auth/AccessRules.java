@@ -24,6 +24,9 @@ public final class AccessRules {
       rule("GET", "/v1/apps/:app/ws/:ws/**", Role.READ),
       rule("GET", "/v1/apps/:app/partitions/:p/**", Role.READ),
       rule("POST", "/v1/apps/:app/views/:view/rebuild", Role.ADMIN),
+      // Partition-wide: every workspace of the partition is past the skipped event.
+      rule("POST", "/v1/apps/:app/views/:view/partitions/:p/resume", Role.ADMIN),
+      rule("POST", "/v1/apps/:app/views/:view/partitions/:p/skip", Role.ADMIN),
       rule("PUT", "/v1/apps/:app", Role.ADMIN),
       rule("GET", "/v1/apps/:app", Role.READ),
       rule("GET", "/v1/apps", Role.READ),

@@ -40,6 +40,16 @@ public final class Addresses {
     return "highwater.view.rebuild." + view + "." + id.key();
   }
 
+  /** The command processor tells a sync view's actualizer that its projector threw (local only). */
+  public static String viewFailed(PartitionId id, String view) {
+    return "highwater.view.failed." + view + "." + id.key();
+  }
+
+  /** An operator's resume or skip of a failed view, to the view's actualizer on the partition's owner. */
+  public static String viewRepair(PartitionId id, String view) {
+    return "highwater.view.repair." + view + "." + id.key();
+  }
+
   /** Asks the command processor to hold its appends (between two groups) or to resume them. */
   public static String commandProcessorHold(PartitionId id) {
     return "highwater.cp.hold." + id.key();
@@ -63,5 +73,15 @@ public final class Addresses {
   /** Published by a node that is about to leave the cluster gracefully, with its member id. */
   public static String leaving() {
     return "highwater.node.leaving";
+  }
+
+  /** Published to every node when an app's definition was stored under a new version ({@code {"app", "version"}}). */
+  public static String appsChanged() {
+    return "highwater.apps.changed";
+  }
+
+  /** Local: this node now runs a new version of the app named in the body. */
+  public static String appApplied() {
+    return "highwater.apps.applied";
   }
 }

@@ -1,6 +1,8 @@
 package io.highwater.cluster;
 
+import io.highwater.log.PartitionLog;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -23,9 +25,19 @@ public final class Deployments {
     this.vertx = vertx;
   }
 
-  public Future<String> deploy(PartitionId partition, Deployable verticle) {
-    return vertx.deployVerticle(verticle)
-        .onSuccess(id -> partitions.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>()).add(id));
+  /** Deploys a verticle of the ownership; its configuration names the partition in its log lines. */
+  public Future<String> deploy(Ownership ownership, Deployable verticle) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(PartitionLog.config(ownership)))
+        .onSuccess(id -> partitions.computeIfAbsent(ownership.partition(), p -> new CopyOnWriteArrayList<>()).add(id));
+  }
+
+  /** Stops one verticle of the partition (a view removed from its app), leaving the others running. */
+  public Future<Void> undeployOne(PartitionId partition, String id) {
+    List<String> ids = partitions.get(partition);
+    if (ids == null || !ids.remove(id)) {
+      return Future.succeededFuture();
+    }
+    return vertx.undeploy(id);
   }
 
   public Future<Void> undeploy(PartitionId partition) {

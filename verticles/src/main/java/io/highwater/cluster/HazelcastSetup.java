@@ -38,6 +38,8 @@ public final class HazelcastSetup {
           .setProperty("service-dns", cluster.kubernetesService())
           .setProperty("service-port", String.valueOf(cluster.port()));
     } else {
+      // Interfaces alone only choose the advertised address; without bind.any=false the member still listens on *.
+      hazelcast.setProperty("hazelcast.socket.bind.any", "false");
       network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
       network.setPublicAddress(cluster.host() + ":" + cluster.port());
       List<String> members = cluster.members().isEmpty() ? List.of(cluster.host() + ":" + cluster.port()) : cluster.members();

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ public final class OwnershipVerticle extends VerticleBase {
   private final PartitionHost host;
   private final OwnedPartitions owned;
   private final StartFailures startFailures;
-  private final List<PartitionId> partitions;
+  /** Every partition of every app this node runs now: apps deployed at runtime add theirs. */
+  private final Supplier<List<PartitionId>> partitions;
   private final HighwaterConfig.Cluster config;
   private final String httpAddress;
   private final Promise<Void> settled = Promise.promise();
@@ -59,13 +61,13 @@ public final class OwnershipVerticle extends VerticleBase {
   private boolean stopping;
 
   public OwnershipVerticle(HazelcastInstance hazelcast, Catalog catalog, PartitionHost host, OwnedPartitions owned,
-      StartFailures startFailures, List<PartitionId> partitions, HighwaterConfig.Cluster config, String httpAddress) {
+      StartFailures startFailures, Supplier<List<PartitionId>> partitions, HighwaterConfig.Cluster config, String httpAddress) {
     this.hazelcast = hazelcast;
     this.catalog = catalog;
     this.host = host;
     this.owned = owned;
     this.startFailures = startFailures;
-    this.partitions = List.copyOf(partitions);
+    this.partitions = partitions;
     this.config = config;
     this.httpAddress = httpAddress;
   }
@@ -86,7 +88,8 @@ public final class OwnershipVerticle extends VerticleBase {
       leaving.add(m.body());
       reconcile();
     });
-    return Future.all(deposals.completion(), leaves.completion()).compose(v -> catalog.heartbeat(localId(), httpAddress)).compose(v -> {
+    MessageConsumer<String> applied = vertx.eventBus().localConsumer(Addresses.appApplied(), m -> appChanged(m.body()));
+    return Future.all(deposals.completion(), leaves.completion(), applied.completion()).compose(v -> catalog.heartbeat(localId(), httpAddress)).compose(v -> {
       heartbeatTimer = vertx.setPeriodic(config.heartbeatIntervalMs(), t -> catalog.heartbeat(localId(), httpAddress)
           .compose(renewed -> catalog.owners())
           .onSuccess(this::checkOwnerships)
@@ -178,7 +181,7 @@ public final class OwnershipVerticle extends VerticleBase {
     leaving.retainAll(members);
     members.removeAll(leaving);
     String localId = localId();
-    Set<PartitionId> desired = Assignment.ownedBy(localId, members, partitions);
+    Set<PartitionId> desired = Assignment.ownedBy(localId, members, partitions.get());
     startFailures.retainOnly(desired);
     List<Future<Void>> steps = new ArrayList<>();
     // A refusal reported late, for an ownership that has already ended here, changes nothing.
@@ -207,6 +210,23 @@ public final class OwnershipVerticle extends VerticleBase {
         settled.tryComplete();
       }
     });
+  }
+
+  /**
+   * A new version of the app: its partitions are dealt again (a new app's are claimed), and each
+   * one running here brings its views to the definition.
+   */
+  private void appChanged(String app) {
+    if (stopping) {
+      return;
+    }
+    reconcile();
+    for (Ownership ownership : owned.all()) {
+      if (ownership.partition().app().equals(app)) {
+        host.refresh(ownership.partition())
+            .onFailure(e -> LOG.warn("Could not apply the new definition of {} to partition {}", app, ownership.partition(), e));
+      }
+    }
   }
 
   /** Claims the partition if it may be claimed now, then recovers and serves it. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /** An application hosted by the server: its name, its fixed partition count, and its views. */
@@ -32,6 +33,13 @@ public record AppConfig(String name, int partitions, Map<String, ViewConfig> vie
 
   public Optional<ViewConfig> view(String name) {
     return Optional.ofNullable(views.get(name));
+  }
+
+  /** The definition as {@code PUT /v1/apps/{app}} takes it and PostgreSQL stores it, views by name. */
+  public JsonObject toJson() {
+    JsonObject views = new JsonObject();
+    new TreeMap<>(this.views).forEach((name, view) -> views.put(name, view.toJson()));
+    return new JsonObject().put("partitions", partitions).put("views", views);
   }
 
   public static AppConfig fromJson(String name, JsonObject json) {

@@ -21,6 +21,9 @@ public record HighwaterConfig(
     Reads reads,
     Limits limits,
     WebSocket webSocket,
+    Path pluginsDir,
+    Deployment deployment,
+    Health health,
     Map<String, AppConfig> apps,
     Path confDir,
     FaultHook faults,
@@ -144,29 +147,90 @@ public record HighwaterConfig(
 
   /**
    * Views' flushing, the log pages async actualizers read, the aggregate states they keep, and how
-   * many members of flushed per-member values each view keeps cached per partition.
+   * many members of flushed per-member values each view keeps cached per partition, and how a view
+   * whose projector threw is retried.
    */
-  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize, long keptMembers) {}
+  public record Views(long flushIntervalMs, int bundleSize, int logPageSize, int stateCacheSize, long keptMembers, Retry retry) {}
+
+  /** A failed view is tried again {@code attempts} times, waiting from {@code initialBackoffMs} doubling up to {@code maxBackoffMs}. */
+  public record Retry(int attempts, long initialBackoffMs, long maxBackoffMs) {
+
+    public Retry {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("views.retry.attempts: must be 0 or more, got " + attempts);
+      }
+      if (initialBackoffMs < 1) {
+        throw new IllegalArgumentException("views.retry.initialBackoffMs: must be 1 or more, got " + initialBackoffMs);
+      }
+      if (maxBackoffMs < initialBackoffMs) {
+        throw new IllegalArgumentException("views.retry.maxBackoffMs: must be at least initialBackoffMs, got " + maxBackoffMs);
+      }
+    }
+  }
 
   /** Consistent reads' waits; a read forwarded to the partition's owner gets {@code ownerMarginMs} more for the trip. */
   public record Reads(long defaultTimeoutMs, long maxTimeoutMs, long ownerMarginMs) {}
 
-  public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit) {}
+  /**
+   * Request limits: events and bytes per append, events per log read, the request line's length (a
+   * view key is read by its full text in the path), and how long a connection may send and receive
+   * nothing before it is closed.
+   */
+  public record Limits(int maxEvents, int maxBodyBytes, int defaultStreamLimit, int maxStreamLimit, int maxRequestLineBytes,
+      int idleTimeoutSeconds) {
+
+    /** An idle timeout no longer than a consistent read's longest wait would cut such reads short. */
+    void checkAgainst(Reads reads) {
+      if (idleTimeoutSeconds * 1000L <= reads.maxTimeoutMs() + reads.ownerMarginMs()) {
+        throw new IllegalArgumentException("limits.idleTimeoutSeconds: expected more than reads.maxTimeoutMs + "
+            + "reads.ownerMarginMs (" + (reads.maxTimeoutMs() + reads.ownerMarginMs()) + " ms), got " + idleTimeoutSeconds + " s");
+      }
+    }
+  }
 
   /**
-   * {@code GET /v1/ws}: the largest message a client may send, how many awaits and watches one
-   * connection may hold, and how many bytes of frames a client may fall behind by, once its write
-   * queue is full, before it is disconnected.
-   */
-  /**
-   * WebSocket limits: messages up to {@code maxFrameBytes} are read, larger ones up to
-   * {@code transportMaxBytes} get an error frame, larger still close the socket (1009); a closing
-   * socket that does not answer is dropped after {@code closingTimeoutSeconds}.
+   * {@code GET /v1/ws}: messages up to {@code maxFrameBytes} are read, larger ones up to
+   * {@code transportMaxBytes} get an error frame, larger still close the socket (1009); a connection
+   * holds at most {@code maxSubscriptionsPerConnection} awaits and watches, and a client that falls
+   * {@code maxQueuedBytes} behind is disconnected; a closing socket that does not answer is dropped
+   * after {@code closingTimeoutSeconds}. The server pings every {@code pingIntervalSeconds}, so a
+   * quiet subscription is not taken for an idle connection.
    */
   public record WebSocket(int maxFrameBytes, int maxSubscriptionsPerConnection, int maxQueuedBytes, int transportMaxBytes,
-      int closingTimeoutSeconds) {}
+      int closingTimeoutSeconds, int pingIntervalSeconds) {}
 
-  /** Every partition of every app. */
+  /**
+   * Apps deployed at runtime: every node reads the stored definitions' versions every
+   * {@code pollIntervalMs} (besides hearing each change published), and the rows of a removed view
+   * are dropped {@code retiredViewGraceMs} after its removal.
+   */
+  public record Deployment(long pollIntervalMs, long retiredViewGraceMs) {
+
+    public Deployment {
+      if (pollIntervalMs < 1 || retiredViewGraceMs < 0) {
+        throw new IllegalArgumentException("deployment: expected pollIntervalMs >= 1 and retiredViewGraceMs >= 0, got "
+            + pollIntervalMs + " and " + retiredViewGraceMs);
+      }
+    }
+  }
+
+  /**
+   * Readiness by lag: the node is unready while an entity of a partition it owns stays more than
+   * {@code maxViewLagEvents} events or {@code maxViewLagMs} behind the command processor for
+   * {@code overForMs}, or while a partition's watermarks were not assessed for {@code maxSilenceMs};
+   * they are assessed every {@code checkIntervalMs}.
+   */
+  public record Health(long maxViewLagEvents, long maxViewLagMs, long overForMs, long maxSilenceMs, long checkIntervalMs) {
+
+    public Health {
+      if (checkIntervalMs < 1 || maxSilenceMs <= checkIntervalMs) {
+        throw new IllegalArgumentException("health.maxSilenceMs: expected more than checkIntervalMs (" + checkIntervalMs
+            + " ms, itself at least 1), got " + maxSilenceMs);
+      }
+    }
+  }
+
+  /** Every partition of every app declared in the configuration file. */
   public List<PartitionId> partitions() {
     return apps.values().stream().flatMap(app -> app.partitionIds().stream()).toList();
   }
@@ -192,9 +256,11 @@ public record HighwaterConfig(
     JsonObject reads = json.getJsonObject("reads");
     JsonObject limits = json.getJsonObject("limits");
     JsonObject webSocket = json.getJsonObject("webSocket");
+    JsonObject deployment = json.getJsonObject("deployment");
+    JsonObject health = json.getJsonObject("health");
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
-    return new HighwaterConfig(
+    HighwaterConfig config = new HighwaterConfig(
         new Http(http.getString("host"), http.getInteger("port"), present(http, "tlsCertFile"), present(http, "tlsKeyFile")),
         new Threads(threads.getInteger("eventLoops"), threads.getInteger("httpInstances")),
         Path.of(json.getString("dataDir")),
@@ -219,24 +285,35 @@ public record HighwaterConfig(
             cp.getLong("maxQueuedBytes"), cp.getLong("requestTimeoutMs"), cp.getInteger("heldAggregates")),
         new Records(records.getLong("flushIntervalMs"), records.getInteger("bundleSize")),
         new Views(views.getLong("flushIntervalMs"), views.getInteger("bundleSize"),
-            views.getInteger("logPageSize"), views.getInteger("stateCacheSize"), views.getLong("keptMembers")),
+            views.getInteger("logPageSize"), views.getInteger("stateCacheSize"), views.getLong("keptMembers"),
+            new Retry(views.getJsonObject("retry").getInteger("attempts"), views.getJsonObject("retry").getLong("initialBackoffMs"),
+                views.getJsonObject("retry").getLong("maxBackoffMs"))),
         new Reads(reads.getLong("defaultTimeoutMs"), reads.getLong("maxTimeoutMs"), reads.getLong("ownerMarginMs")),
         new Limits(
             limits.getInteger("maxEvents"),
             limits.getInteger("maxBodyBytes"),
             limits.getInteger("defaultStreamLimit"),
-            limits.getInteger("maxStreamLimit")),
+            limits.getInteger("maxStreamLimit"),
+            limits.getInteger("maxRequestLineBytes"),
+            limits.getInteger("idleTimeoutSeconds")),
         new WebSocket(
             webSocket.getInteger("maxFrameBytes"),
             webSocket.getInteger("maxSubscriptionsPerConnection"),
             webSocket.getInteger("maxQueuedBytes"),
             webSocket.getInteger("transportMaxBytes"),
-            webSocket.getInteger("closingTimeoutSeconds")),
+            webSocket.getInteger("closingTimeoutSeconds"),
+            webSocket.getInteger("pingIntervalSeconds")),
+        Path.of(json.getString("pluginsDir")),
+        new Deployment(deployment.getLong("pollIntervalMs"), deployment.getLong("retiredViewGraceMs")),
+        new Health(health.getLong("maxViewLagEvents"), health.getLong("maxViewLagMs"), health.getLong("overForMs"),
+            health.getLong("maxSilenceMs"), health.getLong("checkIntervalMs")),
         Map.copyOf(apps),
         confDir,
         faults,
         keys,
         new Auth(auth.getString("mode"), present(auth, "hs256Secret"), present(auth, "publicKeyFile"), inKubernetes));
+    config.limits().checkAgainst(config.reads());
+    return config;
   }
 
   private static Optional<String> present(JsonObject json, String key) {

@@ -25,6 +25,10 @@ public record ViewConfig(String name, String projector, boolean sync, JsonObject
     return new ViewConfig(name, projector, mode.equals("sync"), json.getJsonObject("options", new JsonObject()));
   }
 
+  public JsonObject toJson() {
+    return new JsonObject().put("projector", projector).put("mode", sync ? "sync" : "async").put("options", options.copy());
+  }
+
   /** The name the consistency coordinator tracks it under. */
   public String entity() {
     return "view:" + name;

@@ -44,22 +44,29 @@ public final class ConsistencyWatch {
   private final Map<Target, TreeMap<Long, Set<Waiter>>> waiters = new HashMap<>();
   private final List<BiConsumer<PartitionId, PartitionConsistency>> listeners = new ArrayList<>();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final Map<PartitionId, Future<Void>> subscribed = new HashMap<>();
 
   public ConsistencyWatch(Vertx vertx, ConsistencyMap map) {
     this.vertx = vertx;
     this.map = map;
   }
 
-  /** Subscribes to the publications of these partitions. */
+  /** Subscribes to the publications of these partitions (others, of apps deployed later, on first use). */
   public Future<Void> start(Collection<PartitionId> partitions) {
-    List<Future<Void>> registered = new ArrayList<>();
-    for (PartitionId id : partitions) {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus()
-          .consumer(Addresses.watermarks(id), m -> learn(id, PartitionConsistency.fromJson(m.body())));
-      consumers.add(consumer);
-      registered.add(consumer.completion());
+    return Future.all(partitions.stream().map(this::subscribe).toList()).mapEmpty();
+  }
+
+  private Future<Void> subscribe(PartitionId id) {
+    Future<Void> known = subscribed.get(id);
+    if (known != null) {
+      return known;
     }
-    return Future.all(registered).mapEmpty();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus()
+        .consumer(Addresses.watermarks(id), m -> learn(id, PartitionConsistency.fromJson(m.body())));
+    consumers.add(consumer);
+    Future<Void> registered = consumer.completion();
+    subscribed.put(id, registered);
+    return registered;
   }
 
   public Future<Void> stop() {
@@ -77,7 +84,8 @@ public final class ConsistencyWatch {
     if (state != null) {
       return Future.succeededFuture(state);
     }
-    return map.get(id).map(fetched -> learn(id, fetched));
+    // Subscribed before the map is read, so that no publication after the read is missed.
+    return subscribe(id).compose(v -> map.get(id)).map(fetched -> learn(id, fetched));
   }
 
   /**

@@ -19,6 +19,7 @@ import io.highwater.event.StoredEvent;
 import io.highwater.keys.DataKey;
 import io.highwater.keys.KeyRing;
 import io.highwater.keys.TriggerKey;
+import io.highwater.log.PartitionLog;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.FencedException;
 import io.highwater.storage.PlanOutdated;
@@ -26,6 +27,7 @@ import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.RecordsCache;
 import io.highwater.storage.StreamFilter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -71,6 +73,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final TouchIndex touches;
   private final AuthKey authKey;
   private TokenVerifier verifier;
+  private final DistributionSummary groupEvents;
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
   private boolean committing;
@@ -85,14 +88,16 @@ public final class CommandProcessorVerticle extends VerticleBase {
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
       ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults,
-      KeyRing keyRing, AuthKey authKey) {
+      KeyRing keyRing, DistributionSummary groupEvents, AuthKey authKey) {
+    this.groupEvents = groupEvents;
     this.authKey = authKey;
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
     this.cache = cache;
     this.coordinator = coordinator;
-    this.syncViews = List.copyOf(syncViews);
+    // Not copied: a sync view added at runtime joins this list while the processor is held.
+    this.syncViews = syncViews;
     this.config = config;
     this.faults = faults;
     this.keyRing = keyRing;
@@ -243,6 +248,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
           }
           SealedGroup sealed = written.sealed();
           nextOffset = written.plan().nextOffset();
+          groupEvents.record(sealed.events().size());
+          PartitionLog.offset(context, nextOffset - 1);
           faults.reached("group-committed", PartitionConsistency.RECORDS, nextOffset - 1);
           // Destroyed keys leave memory before any watermark covers the effect; the states
           // before it are still opened with the group's own copy of them.
@@ -366,6 +373,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
     return log.read(partition, applied + 1, RECOVERY_PAGE, null, StreamFilter.NONE).compose(page -> {
       if (page.isEmpty()) {
         nextOffset = applied + 1;
+        PartitionLog.offset(context, applied);
         return coordinator.commit(new Advance(applied, Map.of(PartitionConsistency.RECORDS, applied), Map.of())).mapEmpty();
       }
       Set<AggregateKey> keys = new LinkedHashSet<>();

@@ -64,7 +64,8 @@ final class GroupApplier {
     this.recordStore = recordStore;
     this.cache = cache;
     this.coordinator = coordinator;
-    this.syncViews = List.copyOf(syncViews);
+    // Not copied: a sync view added at runtime joins this list while the processor is held.
+    this.syncViews = syncViews;
     this.keyRing = keyRing;
     this.faults = faults;
     this.eventBus = eventBus;
@@ -154,13 +155,18 @@ final class GroupApplier {
         });
   }
 
-  /** A sync view whose projector threw stops alone, visibly; the group and the other views go on. */
+  /**
+   * A sync view whose projector threw stops alone; the group and the other views go on. Its
+   * actualizer tells of the failure, retries and resumes it.
+   */
   private Future<Void> stopped(SyncView view, Throwable failure) {
     if (!(failure instanceof ProjectorFailure thrown)) {
       return Future.failedFuture(failure);
     }
-    LOG.error("Sync view {} of {} stopped: its projector failed; it will not skip the event", view.entity(), partition, thrown.getCause());
-    return coordinator.commit(Advance.status(view.entity(), thrown.status())).mapEmpty();
+    LOG.error("Sync view {} of {} stopped at offset {}: {}", view.name(), partition, thrown.offset(), thrown.error());
+    eventBus.send(Addresses.viewFailed(partition, view.name()), new JsonObject().put("offset", thrown.offset()).put("error", thrown.error()),
+        localOnly);
+    return Future.succeededFuture();
   }
 
   /** An action as projectors see it: the states with their sealed values opened by the keys given. */

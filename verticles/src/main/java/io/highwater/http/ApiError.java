@@ -11,7 +11,7 @@ public final class ApiError extends RuntimeException {
   private final JsonObject extra;
 
   public ApiError(int status, String code, String message, JsonObject extra) {
-    super(message, null, false, false);
+    super(message == null || message.isBlank() ? code : message, null, false, false);
     this.status = status;
     this.code = code;
     this.extra = extra;
@@ -27,6 +27,10 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError of(io.highwater.auth.AuthFailure refused) {
     return new ApiError(refused.status(), refused.code(), refused.getMessage(), new JsonObject());
+  }
+
+  public static ApiError methodNotAllowed(String message) {
+    return new ApiError(405, "method_not_allowed", message, new JsonObject());
   }
 
   public static ApiError unavailable(String message) {
@@ -61,6 +65,7 @@ public final class ApiError extends RuntimeException {
       case 401 -> "unauthorized";
       case 403 -> "forbidden";
       case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";
       case 504 -> "timeout";
       case 503 -> "unavailable";

@@ -9,14 +9,18 @@ import io.highwater.event.Batch;
 import io.highwater.event.BatchParser;
 import io.highwater.event.InvalidInputException;
 import io.highwater.event.PayloadTooLargeException;
+import io.highwater.metrics.AppendMeters;
+import io.highwater.metrics.AppendResult;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code POST /v1/apps/{app}/ws/{ws}/events}: validates the batch here, then hands it to the
@@ -30,24 +34,55 @@ final class AppendHandler implements Handler<RoutingContext> {
   private final OwnerRoute owner;
   private final long timeoutMs;
   private final Opener opener;
+  private final Function<String, AppendMeters> meters;
 
-  AppendHandler(Apps apps, BatchParser parser, OwnerRoute owner, long timeoutMs, Opener opener) {
+  AppendHandler(Apps apps, BatchParser parser, OwnerRoute owner, long timeoutMs, Opener opener, Function<String, AppendMeters> meters) {
     this.apps = apps;
     this.parser = parser;
     this.owner = owner;
     this.timeoutMs = timeoutMs;
     this.opener = opener;
+    this.meters = meters;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    long arrived = System.nanoTime();
     PartitionId partition = apps.partitionOfWs(ctx);
+    AppendMeters appMeters = meters.apply(partition.app());
     String ws = apps.ws(ctx);
-    Batch batch = parse(ctx);
-    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch, ctx.body().length(), AccessHandler.identity(ctx).token()), timeoutMs,
+    Batch batch;
+    try {
+      batch = parse(ctx);
+    } catch (ApiError e) {
+      appMeters.answered(AppendResult.REJECTED, 0, System.nanoTime() - arrived);
+      throw e;
+    }
+    int events = batch.events().size();
+    owner.<Outcome>request(Addresses.commandProcessor(partition),
+        new AppendRequest(ws, batch, ctx.body().length(), AccessHandler.identity(ctx).token()), timeoutMs,
             outcome -> outcome instanceof Outcome.Moved)
-        .onSuccess(reply -> answer(ctx, partition, reply.body()))
-        .onFailure(e -> Responses.fail(ctx, unavailable(partition, e)));
+        .onSuccess(reply -> {
+          appMeters.answered(result(reply.body()), events, System.nanoTime() - arrived);
+          answer(ctx, partition, reply.body());
+        })
+        .onFailure(e -> {
+          appMeters.answered(AppendResult.UNAVAILABLE, events, System.nanoTime() - arrived);
+          Responses.fail(ctx, unavailable(partition, e));
+        });
+  }
+
+  private static AppendResult result(Outcome outcome) {
+    if (outcome instanceof Outcome.Appended || outcome instanceof Outcome.Repeated) {
+      return AppendResult.OK;
+    }
+    if (outcome instanceof Outcome.Conflicted) {
+      return AppendResult.CONFLICT;
+    }
+    if (outcome instanceof Outcome.InvalidOffset || outcome instanceof Outcome.Rejected || outcome instanceof Outcome.Refused) {
+      return AppendResult.REJECTED;
+    }
+    return AppendResult.UNAVAILABLE;
   }
 
   private Batch parse(RoutingContext ctx) {

@@ -1,9 +1,9 @@
 package io.highwater.http;
 
+import io.highwater.apps.AppRegistry;
 import io.highwater.cluster.PartitionId;
 import io.highwater.cluster.Partitioner;
 import io.highwater.config.AppConfig;
-import io.highwater.config.HighwaterConfig;
 import io.highwater.event.BatchParser;
 import io.highwater.event.InvalidInputException;
 import io.vertx.ext.web.RoutingContext;
@@ -11,16 +11,16 @@ import io.vertx.ext.web.RoutingContext;
 /** Resolves the app, workspace and partition named in a request path. */
 final class Apps {
 
-  private final HighwaterConfig config;
+  private final AppRegistry registry;
 
-  Apps(HighwaterConfig config) {
-    this.config = config;
+  Apps(AppRegistry registry) {
+    this.registry = registry;
   }
 
   AppConfig app(RoutingContext ctx) {
     Params.text(ctx);
     String name = ctx.pathParam("app");
-    return config.app(name).orElseThrow(() -> ApiError.notFound("unknown app '" + name + "'"));
+    return registry.app(name).orElseThrow(() -> ApiError.notFound("unknown app '" + name + "'"));
   }
 
   String ws(RoutingContext ctx) {

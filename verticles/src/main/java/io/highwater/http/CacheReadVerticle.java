@@ -1,5 +1,6 @@
 package io.highwater.http;
 
+import io.highwater.apps.AppRegistry;
 import io.highwater.auth.AuthFailure;
 import io.highwater.auth.AuthKey;
 import io.highwater.auth.Role;
@@ -27,6 +28,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 
@@ -39,6 +41,7 @@ public final class CacheReadVerticle extends VerticleBase {
   private final PartitionId partition;
   private final long epoch;
   private final HighwaterConfig config;
+  private final AppRegistry apps;
   private final Pool pool;
   private final OwnedPartitions owned;
   private final ConsistencyMap map;
@@ -49,12 +52,13 @@ public final class CacheReadVerticle extends VerticleBase {
   private RecordReader records;
   private ViewReader views;
 
-  public CacheReadVerticle(Ownership ownership, HighwaterConfig config, Pool pool, OwnedPartitions owned, ConsistencyMap map,
+  public CacheReadVerticle(Ownership ownership, HighwaterConfig config, AppRegistry apps, Pool pool, OwnedPartitions owned, ConsistencyMap map,
       KeyRing keyRing, AuthKey authKey) {
     this.authKey = authKey;
     this.partition = ownership.partition();
     this.epoch = ownership.epoch();
     this.config = config;
+    this.apps = apps;
     this.pool = pool;
     this.owned = owned;
     this.map = map;
@@ -110,8 +114,10 @@ public final class CacheReadVerticle extends VerticleBase {
     long timeoutMs = q.getLong("timeoutMs");
     Future<JsonObject> body;
     if (q.containsKey("view")) {
-      ViewConfig view = config.apps().get(partition.app()).view(q.getString("view")).orElseThrow();
-      body = views.read(partition, view, new ViewKey(q.getString("ws"), q.getString("key")), consistentAt, Level.CACHE, timeoutMs);
+      Optional<ViewConfig> view = apps.view(partition.app(), q.getString("view"));
+      // The view may have been removed since the request was routed.
+      body = view.isEmpty() ? Future.failedFuture(ApiError.notFound("unknown view '" + q.getString("view") + "'"))
+          : views.read(partition, view.get(), new ViewKey(q.getString("ws"), q.getString("key")), consistentAt, Level.CACHE, timeoutMs);
     } else {
       AggregateKey key = new AggregateKey(q.getString("ws"), new Aggregate(q.getString("type"), q.getString("id")));
       body = records.read(partition, key, consistentAt, Level.CACHE, timeoutMs);

@@ -34,7 +34,11 @@ final class ConsistencyHandler {
 
   static JsonObject toJson(AppConfig app, PartitionId partition, PartitionConsistency state) {
     JsonObject entities = new JsonObject();
-    app.entities().forEach(entity -> entities.put(entity, state.entity(entity).toJson().mergeIn(state.status(entity))));
+    // The app's entities as it is defined now: a removed view's watermarks are gone at once, and a
+    // new view's appear once its actualizer has reported.
+    app.entities().stream()
+        .filter(entity -> entity.equals(PartitionConsistency.RECORDS) || state.entities().containsKey(entity))
+        .forEach(entity -> entities.put(entity, state.entity(entity).toJson().mergeIn(state.status(entity))));
     return new JsonObject()
         .put("app", app.name())
         .put("partition", partition.partition())

@@ -1,6 +1,7 @@
 package io.highwater.http;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.highwater.apps.AppDeployer;
 import io.highwater.auth.AccessRules;
 import io.highwater.auth.AuthKey;
 import io.highwater.auth.TokenVerifier;
@@ -11,11 +12,15 @@ import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.event.BatchParser;
 import io.highwater.keys.KeyRing;
+import io.highwater.storage.AppDefinitions;
+import io.highwater.metrics.AppendMeters;
+import io.highwater.metrics.HighwaterMetrics;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.RecordStore;
 import io.highwater.storage.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -24,8 +29,12 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +52,17 @@ public final class HttpVerticle extends VerticleBase {
   private final KeyRing keyRing;
   private final OwnedPartitions owned;
   private final AuthKey authKey;
+  private final AppDeployer deployer;
+  private final HighwaterMetrics metrics;
   private ConsistencyWatch watch;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing, OwnedPartitions owned, AuthKey authKey) {
+      KeyRing keyRing, OwnedPartitions owned, AppDeployer deployer, HighwaterMetrics metrics, AuthKey authKey) {
     this.authKey = authKey;
     this.owned = owned;
+    this.deployer = deployer;
+    this.metrics = metrics;
     this.config = config;
     this.pool = pool;
     this.hazelcast = hazelcast;
@@ -61,15 +74,15 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     watch = new ConsistencyWatch(vertx, new ConsistencyMap(vertx, hazelcast));
-    return watch.start(config.partitions())
+    return watch.start(deployer.registry().partitions())
         .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(new PercentEscapes(router())).listen(config.http().port(), config.http().host()))
         .onSuccess(s -> server = s);
   }
 
   /**
    * Refuses new connections and answers the requests in flight before closing theirs, for at most
-   * an append's timeout: a node that stops (SIGTERM) has handed its partitions over by then, so
-   * they are answered by the new owners rather than cut off.
+   * an append's timeout: the first step of a node's stop, while its partitions still run to answer
+   * them (Highwater.stop).
    */
   @Override
   public Future<?> stop() {
@@ -79,42 +92,55 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router() {
-    Apps apps = new Apps(config);
+    Apps apps = new Apps(deployer.registry());
     EventLog log = new EventLog(pool, owned);
     Opener opener = new Opener(keyRing);
     OwnerRoute route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
     OwnerReads ownerReads = new OwnerReads(route, config.reads().ownerMarginMs());
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
-        route, config.commandProcessor().requestTimeoutMs(), opener);
+        route, config.commandProcessor().requestTimeoutMs(), opener, appendMeters());
     RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener, state -> true),
         ownerReads, log, config.reads(), opener);
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
     ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
     ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
-        config.reads());
-    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, watch);
+        config.reads(), route, config.commandProcessor().requestTimeoutMs());
+    WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch, metrics);
 
     Router router = Router.router(vertx);
+    // Before every /v1/ route, so that 401 and 403 come before any handler (and a wrong method is 405 only for a valid token).
     router.route("/v1/*").handler(new AccessHandler(TokenVerifier.create(vertx, authKey), AccessRules.API));
-    router.post("/v1/apps/:app/ws/:ws/events")
+    Routes routes = new Routes(router);
+    routes.add(HttpMethod.POST, "/v1/apps/:app/ws/:ws/events", r -> r
+        .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
-        .handler(append);
-    router.get("/v1/apps/:app/ws/:ws/events").handler(logHandler::workspace);
-    router.get("/v1/apps/:app/partitions/:p/events").handler(logHandler::partition);
-    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts").handler(recordsHandler::conflicts);
-    router.get("/v1/apps/:app/ws/:ws/aggregates/:type/:id").handler(recordsHandler::read);
-    router.get("/v1/apps/:app/ws/:ws/views/:view/:key").handler(views::read);
-    router.post("/v1/apps/:app/views/:view/rebuild").handler(views::rebuild);
-    router.get("/v1/apps/:app/partitions/:p/consistency").handler(consistency::partition);
-    router.get("/v1/apps/:app/ws/:ws/consistency").handler(consistency::workspace);
-    router.get("/v1/ws").handler(webSockets::upgrade);
-    router.get("/v1/cluster").handler(ctx -> cluster.toJson()
+        .handler(append));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/events", r -> r.handler(logHandler::workspace));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/partitions/:p/events", r -> r.handler(logHandler::partition));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/aggregates/:type/:id/conflicts", r -> r.handler(recordsHandler::conflicts));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/aggregates/:type/:id", r -> r.handler(recordsHandler::read));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/views/:view/:key", r -> r.handler(views::read));
+    // Operators' calls on a view (role admin): rebuild it, and resume or skip past a failed partition of it.
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/rebuild", r -> r.handler(views::rebuild));
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/partitions/:p/resume", r -> r.handler(views::resume));
+    routes.add(HttpMethod.POST, "/v1/apps/:app/views/:view/partitions/:p/skip", r -> r
+        .handler(new BodyIsJson())
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(views::skip));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/partitions/:p/consistency", r -> r.handler(consistency::partition));
+    routes.add(HttpMethod.GET, "/v1/apps/:app/ws/:ws/consistency", r -> r.handler(consistency::workspace));
+    routes.add(HttpMethod.GET, "/v1/ws", r -> r.handler(webSockets::upgrade));
+    deploymentRoutes(routes, new AppsHandler(deployer, new AppDefinitions(pool), watch));
+    routes.add(HttpMethod.GET, "/v1/cluster", r -> r.handler(ctx -> cluster.toJson()
         .onSuccess(json -> Responses.json(ctx, 200, json))
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()))));
-    router.get("/metrics").handler(new Metrics(config, watch)::handle);
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())))));
+    routes.add(HttpMethod.GET, "/metrics", r -> r.handler(PrometheusScrapingHandler.create(metrics.registry())));
+    routes.add(HttpMethod.GET, "/health/live", r -> r.handler(HealthCheckHandler.createWithHealthChecks(
+        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK())))));
+    routes.add(HttpMethod.GET, "/health/ready", r -> r.handler(HealthCheckHandler.createWithHealthChecks(readinessChecks())));
+    routes.add(HttpMethod.GET, "/", r -> r.handler(ctx -> Responses.json(ctx, 200, Root.json())));
+    ConsoleRoutes.mount(router);
+    routes.methodNotAllowed();
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();
@@ -126,16 +152,47 @@ public final class HttpVerticle extends VerticleBase {
       if (status == 500) {
         LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       }
-      String message = status == 413 ? "the request body is larger than " + config.limits().maxBodyBytes() + " bytes"
-          : failure == null ? "request failed" : failure.getMessage();
-      ApiError.forStatus(status, message).send(ctx);
+      ApiError.forStatus(status, failureMessage(status, failure)).send(ctx);
     });
     return router;
+  }
+
+  /** App deployment, all in one place: putting an app needs role {@code admin}, reading one {@code read} ({@link AccessRules}). */
+  private void deploymentRoutes(Routes routes, AppsHandler apps) {
+    routes.add(HttpMethod.PUT, "/v1/apps/:app", r -> r
+        .handler(new BodyIsJson())
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
+        .handler(apps::put));
+    routes.add(HttpMethod.GET, "/v1/apps/:app", r -> r.handler(apps::get));
+    routes.add(HttpMethod.GET, "/v1/apps", r -> r.handler(apps::list));
+  }
+
+  /** Never null: a failure from Vert.x itself may carry no message, and the contract promises one. */
+  private String failureMessage(int status, Throwable failure) {
+    if (status == 413) {
+      return "the request body is larger than " + config.limits().maxBodyBytes() + " bytes";
+    }
+    if (failure != null && failure.getMessage() != null && !failure.getMessage().isBlank()) {
+      return failure.getMessage();
+    }
+    return switch (status) {
+      case 400 -> "body: the request could not be read";
+      case 500 -> "internal error" + (failure == null ? "" : " (" + failure.getClass().getSimpleName() + ")");
+      default -> "request failed with status " + status;
+    };
+  }
+
+  /** Resolved once per app, on first use, so that an append records its meters without looking them up. */
+  private Function<String, AppendMeters> appendMeters() {
+    Map<String, AppendMeters> byApp = new HashMap<>();
+    return app -> byApp.computeIfAbsent(app, metrics::appends);
   }
 
   private HttpServerOptions serverOptions() {
     HighwaterConfig.WebSocket ws = config.webSocket();
     HttpServerOptions options = new HttpServerOptions()
+        .setIdleTimeout(config.limits().idleTimeoutSeconds())
+        .setMaxInitialLineLength(config.limits().maxRequestLineBytes())
         .setMaxWebSocketFrameSize(ws.transportMaxBytes())
         .setMaxWebSocketMessageSize(ws.transportMaxBytes())
         .setWebSocketClosingTimeout(ws.closingTimeoutSeconds());
@@ -153,6 +210,7 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(rows -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO())));
     checks.register("partitions", promise -> promise.complete(readiness.partitions()));
+    checks.register("watermarks", promise -> promise.complete(readiness.watermarks()));
     checks.register("cluster", promise -> promise.complete(
         hazelcast.getLifecycleService().isRunning() ? Status.OK() : Status.KO()));
     return checks;

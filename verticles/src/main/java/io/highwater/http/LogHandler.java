@@ -9,7 +9,10 @@ import io.highwater.event.InvalidInputException;
 import io.highwater.event.StoredEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.StreamFilter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
@@ -48,27 +51,100 @@ final class LogHandler {
     long from = Math.max(1, Params.optionalLong(ctx, "from", 0).orElse(1));
     int limit = (int) Params.bounded(ctx, "limit", 1, limits.maxStreamLimit(), limits.defaultStreamLimit());
     StreamFilter filter = filter(ctx);
-    log.read(partition, from, limit, ws, filter)
-        .compose(events -> {
-          List<StoredEvent> effects = events.stream().filter(e -> !e.event().isAction()).toList();
-          return log.replays(partition, effects, from).compose(replays -> {
-            List<EventLog.Replay> passing = replays.stream()
-                .filter(r -> filter.passes(new AggregateKey(r.action().ws(), r.action().event().action().aggregate())))
-                .toList();
-            List<StoredEvent> all = new java.util.ArrayList<>(passing.stream().map(EventLog.Replay::action).toList());
-            all.addAll(events);
-            return opener.events(partition, all).map(opened -> {
-              Buffer out = Buffer.buffer();
-              for (int i = 0; i < opened.size(); i++) {
-                JsonObject json = opened.get(i);
-                line(out, i < passing.size() ? json.put("replay", new JsonObject().put("cause", passing.get(i).cause())) : json);
-              }
-              return out;
-            });
-          });
-        })
-        .onSuccess(out -> ctx.response().putHeader("content-type", "application/x-ndjson").end(out))
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage())));
+    Answer answer = new Answer(ctx.response());
+    // The replays come first: they are actions from before {@code from}, and the answer is in offset order.
+    log.effectsIn(partition, from, limit, ws, filter)
+        .compose(effects -> replays(answer, partition, effects, from, filter, null))
+        .compose(v -> events(answer, partition, from, limit, ws, filter))
+        .onSuccess(v -> answer.end())
+        .onFailure(e -> answer.fail(ctx, e));
+  }
+
+  private Future<Void> replays(Answer answer, PartitionId partition, List<EventLog.EffectAt> effects, long from,
+      StreamFilter filter, EventLog.Replay after) {
+    return log.replays(partition, effects, from, after).compose(page -> {
+      if (page.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<EventLog.Replay> passing = page.stream()
+          .filter(r -> filter.passes(new AggregateKey(r.action().ws(), r.action().event().action().aggregate())))
+          .toList();
+      return opener.events(partition, passing.stream().map(EventLog.Replay::action).toList())
+          .compose(opened -> {
+            Buffer out = Buffer.buffer();
+            for (int i = 0; i < opened.size(); i++) {
+              line(out, opened.get(i).put("replay", new JsonObject().put("cause", passing.get(i).cause())));
+            }
+            return answer.write(out);
+          })
+          .compose(v -> replays(answer, partition, effects, from, filter, page.get(page.size() - 1)));
+    });
+  }
+
+  private Future<Void> events(Answer answer, PartitionId partition, long from, int left, String ws, StreamFilter filter) {
+    return log.read(partition, from, left, ws, filter).compose(page -> {
+      if (page.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return opener.events(partition, page)
+          .compose(opened -> {
+            Buffer out = Buffer.buffer();
+            opened.forEach(json -> line(out, json));
+            return answer.write(out);
+          })
+          .compose(v -> page.size() == left ? Future.succeededFuture()
+              : events(answer, partition, page.get(page.size() - 1).offset() + 1, left - page.size(), ws, filter));
+    });
+  }
+
+  /**
+   * The NDJSON answer, written a page at a time: the next page is read only once the client has
+   * taken the last, so a large answer holds one page in memory.
+   */
+  private static final class Answer {
+    private final HttpServerResponse response;
+    private boolean started;
+
+    Answer(HttpServerResponse response) {
+      this.response = response;
+    }
+
+    Future<Void> write(Buffer page) {
+      if (response.closed()) {
+        return Future.failedFuture(new IllegalStateException("the client left"));
+      }
+      if (page.length() == 0) {
+        return Future.succeededFuture();
+      }
+      if (!started) {
+        started = true;
+        response.setChunked(true).putHeader("content-type", "application/x-ndjson");
+      }
+      response.write(page);
+      if (!response.writeQueueFull()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> drained = Promise.promise();
+      response.drainHandler(v -> drained.tryComplete());
+      response.closeHandler(v -> drained.tryFail("the client left"));
+      return drained.future();
+    }
+
+    void end() {
+      if (!started) {
+        response.putHeader("content-type", "application/x-ndjson");
+      }
+      response.end();
+    }
+
+    /** Before the first page, an error answer; after it, the connection is reset so that the client sees it cut short. */
+    void fail(RoutingContext ctx, Throwable e) {
+      if (!started) {
+        Responses.fail(ctx, ApiError.unavailable("storage unavailable: " + e.getMessage()));
+      } else if (!response.closed()) {
+        response.reset();
+      }
+    }
   }
 
   private static void line(Buffer out, JsonObject json) {

@@ -10,6 +10,8 @@ import io.highwater.storage.ViewKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -25,8 +27,14 @@ final class ViewsHandler {
   private final OwnerReads owner;
   private final HighwaterConfig.Reads reads;
 
-  ViewsHandler(Vertx vertx, Apps apps, ViewReader reader, OwnerReads owner, HighwaterConfig.Reads reads) {
+  private final OwnerRoute route;
+  private final long requestTimeoutMs;
+
+  ViewsHandler(Vertx vertx, Apps apps, ViewReader reader, OwnerReads owner, HighwaterConfig.Reads reads, OwnerRoute route,
+      long requestTimeoutMs) {
     this.vertx = vertx;
+    this.route = route;
+    this.requestTimeoutMs = requestTimeoutMs;
     this.apps = apps;
     this.reader = reader;
     this.owner = owner;
@@ -78,5 +86,56 @@ final class ViewsHandler {
           e.getMessage(), new JsonObject()));
     }
     return java.util.Optional.empty();
+  }
+
+  /** {@code POST /v1/apps/{app}/views/{view}/partitions/{p}/resume}: the failed or parked view is tried again now. */
+  void resume(RoutingContext ctx) {
+    repair(ctx, new JsonObject().put("op", "resume"));
+  }
+
+  /**
+   * {@code POST /v1/apps/{app}/views/{view}/partitions/{p}/skip} with {@code {"offset": N}}, N the
+   * offset the view failed at: the event is recorded as skipped for this view, which goes on past it.
+   */
+  void skip(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      throw ApiError.badRequest("body", "expected a JSON object");
+    }
+    if (body == null) {
+      throw ApiError.badRequest("body", "expected a JSON object with offset");
+    }
+    Object offset = body.getValue("offset");
+    if (!(offset instanceof Integer || offset instanceof Long) || ((Number) offset).longValue() < 0) {
+      throw ApiError.badRequest("offset", "expected the non-negative integer offset the view failed at, got " + offset);
+    }
+    repair(ctx, new JsonObject().put("op", "skip").put("offset", ((Number) offset).longValue()));
+  }
+
+  /** Runs on the partition's owner, where the view's actualizer knows where it failed. */
+  private void repair(RoutingContext ctx, JsonObject request) {
+    AppConfig app = apps.app(ctx);
+    String name = ctx.pathParam("view");
+    app.view(name).orElseThrow(() -> ApiError.notFound("unknown view '" + name + "'"));
+    PartitionId partition = apps.partition(ctx);
+    route.<JsonObject>request(Addresses.viewRepair(partition, name), request.put("credential", AccessHandler.identity(ctx).token()),
+            requestTimeoutMs, body -> false)
+        .onSuccess(reply -> Responses.json(ctx, 200, reply.body().put("view", name)))
+        .onFailure(e -> Responses.fail(ctx, repairError(e)));
+  }
+
+  private static ApiError repairError(Throwable e) {
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return switch (reply.failureCode()) {
+        case 400 -> new ApiError(400, "bad_request", reply.getMessage(), new JsonObject());
+        case 409 -> new ApiError(409, "conflict", reply.getMessage(), new JsonObject());
+        case 401 -> new ApiError(401, "unauthorized", reply.getMessage(), new JsonObject());
+        case 403 -> new ApiError(403, "forbidden", reply.getMessage(), new JsonObject());
+        default -> ApiError.unavailable(reply.getMessage());
+      };
+    }
+    return ApiError.unavailable("the partition's owner did not answer: " + e.getMessage());
   }
 }

@@ -6,7 +6,9 @@ import io.highwater.auth.Role;
 import io.highwater.auth.Scope;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.metrics.HighwaterMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,11 +39,16 @@ final class WebSocketConnection {
   private final Map<String, Subscription> active = new HashMap<>();
   private final Identity identity;
   private long expiryTimer = -1;
+  private long pingTimer = -1;
+  private final HighwaterMetrics metrics;
+  /** Why the socket closed, once it has: counted once. */
+  private String closedBecause;
 
   WebSocketConnection(ServerWebSocket ws, Vertx vertx, ConsistencyWatch watch, SubscriptionIndex index,
-      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits, Identity identity) {
+      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits, HighwaterMetrics metrics, Identity identity) {
     this.identity = identity;
     this.ws = ws;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.watch = watch;
     this.index = index;
@@ -54,7 +61,18 @@ final class WebSocketConnection {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> outbox.reply(WebSocketFrames.badRequest(null, "expected JSON text frames, got a binary one")));
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} failed", ws.remoteAddress(), e));
-    ws.closeHandler(v -> release());
+    ws.closeHandler(v -> {
+      closed(reason(ws.closeStatusCode()));
+      release();
+    });
+    // The HTTP idle timeout counts frames both ways: pings keep a quiet subscription's socket open.
+    if (limits.pingIntervalSeconds() > 0) {
+      pingTimer = vertx.setPeriodic(limits.pingIntervalSeconds() * 1000L, t -> {
+        if (!ws.isClosed() && !ws.writeQueueFull()) {
+          ws.writePing(Buffer.buffer());
+        }
+      });
+    }
     // The token was checked at the upgrade; it stops being valid at its exp, and so does the socket.
     identity.expiresAt().ifPresent(exp -> expiryTimer = vertx.setTimer(
         Math.max(1, exp * 1000 - System.currentTimeMillis()), t -> expired()));
@@ -63,6 +81,7 @@ final class WebSocketConnection {
   private void expired() {
     expiryTimer = -1;
     LOG.info("Closing WebSocket {}: its token expired", ws.remoteAddress());
+    closed("token_expired");
     release();
     ws.close(POLICY_VIOLATION, "token expired");
   }
@@ -75,6 +94,27 @@ final class WebSocketConnection {
     }
     outbox.reply(WebSocketFrames.error(id, "forbidden", AuthFailure.forbidden(scope).getMessage()));
     return false;
+  }
+
+  /** The reason tag of a close the client (or the network) made. */
+  private static String reason(Short status) {
+    if (status == null) {
+      return "connection_lost";
+    }
+    return switch (status) {
+      case 1000 -> "normal";
+      case 1001 -> "going_away";
+      case 1006 -> "connection_lost";
+      case 1009 -> "message_too_big";
+      default -> "other";
+    };
+  }
+
+  private void closed(String reason) {
+    if (closedBecause == null) {
+      closedBecause = reason;
+      metrics.disconnects(reason).increment();
+    }
   }
 
   private void onText(String text) {
@@ -125,6 +165,7 @@ final class WebSocketConnection {
    */
   private void add(Subscription subscription) {
     active.put(subscription.id(), subscription);
+    metrics.subscriptions().incrementAndGet();
     index.add(subscription);
     watch.current(subscription.partition())
         .onSuccess(state -> {
@@ -152,6 +193,7 @@ final class WebSocketConnection {
 
   private void remove(Subscription subscription) {
     if (active.remove(subscription.id(), subscription)) {
+      metrics.subscriptions().decrementAndGet();
       index.remove(subscription);
       subscription.stop();
     }
@@ -160,12 +202,14 @@ final class WebSocketConnection {
   /** The outbox gave up on this client: stop feeding it, then close with a reason it can log. */
   private void tooSlow() {
     LOG.info("Closing WebSocket {}: the client does not read its messages", ws.remoteAddress());
+    closed("too_slow");
     release();
     ws.close(POLICY_VIOLATION, "client too slow");
   }
 
   private void release() {
     vertx.cancelTimer(expiryTimer);
+    vertx.cancelTimer(pingTimer);
     new ArrayList<>(active.values()).forEach(this::remove);
     outbox.close();
   }

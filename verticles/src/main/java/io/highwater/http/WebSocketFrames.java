@@ -1,6 +1,7 @@
 package io.highwater.http;
 
 import io.highwater.cluster.PartitionId;
+import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.coordinator.Watermark;
 import io.vertx.core.json.JsonObject;
 
@@ -30,6 +31,14 @@ final class WebSocketFrames {
         .put("partition", partition.partition())
         .put("cache", watermark.cache())
         .put("storage", watermark.storage());
+  }
+
+  /** An {@code advanced} frame of a watch with notes: also the processor's offset, the epoch and the entity's note. */
+  static JsonObject advancedWithNotes(String id, PartitionId partition, String entity, Watermark watermark, PartitionConsistency state) {
+    return advanced(id, partition, entity, watermark)
+        .put("cpOffset", state.cpOffset())
+        .put("epoch", state.epoch())
+        .put("note", state.status(entity));
   }
 
   static JsonObject cancelled(String id) {

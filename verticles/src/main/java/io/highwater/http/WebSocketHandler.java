@@ -1,8 +1,10 @@
 package io.highwater.http;
 
+import io.highwater.apps.AppRegistry;
 import io.highwater.auth.Identity;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.metrics.HighwaterMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,12 +22,14 @@ final class WebSocketHandler {
   private final HighwaterConfig.WebSocket limits;
   private final WebSocketRequestParser parser;
   private final SubscriptionIndex index = new SubscriptionIndex();
+  private final HighwaterMetrics metrics;
 
-  WebSocketHandler(Vertx vertx, HighwaterConfig config, ConsistencyWatch watch) {
+  WebSocketHandler(Vertx vertx, HighwaterConfig config, AppRegistry apps, ConsistencyWatch watch, HighwaterMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.watch = watch;
     this.limits = config.webSocket();
-    this.parser = new WebSocketRequestParser(config);
+    this.parser = new WebSocketRequestParser(config, apps);
     watch.addListener(index::changed);
   }
 
@@ -38,7 +42,7 @@ final class WebSocketHandler {
     }
     Identity identity = AccessHandler.identity(ctx);
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits, identity).start())
+        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits, metrics, identity).start())
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
             ApiError.badRequest("upgrade", "the WebSocket upgrade failed: " + e.getMessage()).send(ctx);

@@ -13,8 +13,13 @@ sealed interface WebSocketRequest {
   record Await(String id, PartitionId partition, String ws, String entity, Level level, long offset, long timeoutMs)
       implements WebSocketRequest {}
 
-  /** Follow the watermark at {@code level} of each of {@code entities} ({@code *} already expanded). */
-  record Watch(String id, PartitionId partition, String ws, List<String> entities, Level level) implements WebSocketRequest {}
+  /**
+   * Follow the watermark at {@code level} of each of {@code entities} ({@code *} already expanded);
+   * with {@code notes}, frames also carry the processor's offset, the epoch and the entity's status
+   * note, and a note that changes is sent even when no watermark moved (what the console shows).
+   */
+  record Watch(String id, PartitionId partition, String ws, List<String> entities, Level level, boolean notes)
+      implements WebSocketRequest {}
 
   /** Stop an active await or watch. */
   record Cancel(String id) implements WebSocketRequest {}

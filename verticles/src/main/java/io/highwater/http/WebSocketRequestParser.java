@@ -2,6 +2,7 @@ package io.highwater.http;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.cluster.Partitioner;
+import io.highwater.apps.AppRegistry;
 import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.Level;
@@ -21,9 +22,11 @@ final class WebSocketRequestParser {
   private static final String ALL_ENTITIES = "*";
 
   private final HighwaterConfig config;
+  private final AppRegistry apps;
 
-  WebSocketRequestParser(HighwaterConfig config) {
+  WebSocketRequestParser(HighwaterConfig config, AppRegistry apps) {
     this.config = config;
+    this.apps = apps;
   }
 
   WebSocketRequest parse(String text) {
@@ -67,7 +70,7 @@ final class WebSocketRequestParser {
     } else {
       throw unknownEntity(id, app, entity, " or " + ALL_ENTITIES);
     }
-    return new WebSocketRequest.Watch(id, partition, json.getString("ws"), entities, level(id, json));
+    return new WebSocketRequest.Watch(id, partition, json.getString("ws"), entities, level(id, json), notes(id, json));
   }
 
   private static JsonObject object(String text) {
@@ -102,7 +105,7 @@ final class WebSocketRequestParser {
     } catch (InvalidInputException e) {
       throw new WebSocketRequestException(id, e.getMessage());
     }
-    return config.app(name).orElseThrow(() -> new WebSocketRequestException(id, "app: unknown app '" + name + "'"));
+    return apps.app(name).orElseThrow(() -> new WebSocketRequestException(id, "app: unknown app '" + name + "'"));
   }
 
   private static PartitionId partition(String id, AppConfig app, JsonObject json) {
@@ -122,6 +125,14 @@ final class WebSocketRequestParser {
     }
     return (raw instanceof String s ? Level.parse(s) : Optional.<Level>empty())
         .orElseThrow(() -> new WebSocketRequestException(id, "level: expected cache or storage, got " + Json.encode(raw)));
+  }
+
+  private static boolean notes(String id, JsonObject json) {
+    Object raw = json.getValue("notes");
+    if (raw != null && !(raw instanceof Boolean)) {
+      throw new WebSocketRequestException(id, "notes: expected true or false, got " + Json.encode(raw));
+    }
+    return Boolean.TRUE.equals(raw);
   }
 
   private static String string(String id, JsonObject json, String field) {

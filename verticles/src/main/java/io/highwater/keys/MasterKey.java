@@ -30,19 +30,34 @@ public final class MasterKey {
 
   private final DataKey key;
   private final byte[] raw;
+  private final String source;
 
-  private MasterKey(byte[] raw) {
+  private MasterKey(byte[] raw, String source) {
     this.key = new DataKey(raw);
     this.raw = raw.clone();
+    this.source = source;
   }
 
   public static MasterKey of(byte[] raw) {
-    return new MasterKey(raw);
+    return new MasterKey(raw, "given");
+  }
+
+  /** Where the key came from: the variable or the file, for messages. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * The key check value: a short fingerprint that tells keys apart without revealing them (a keyed hash
+   * of a fixed text), stored beside the wrapped keys so that a start with another key is refused.
+   */
+  public String keyId() {
+    return hash("key-check-value", "highwater").substring(0, 16);
   }
 
   public static MasterKey load(HighwaterConfig.Keys config, Path dataDir) {
     if (config.masterKey().isPresent()) {
-      return new MasterKey(decode(VARIABLE, config.masterKey().get()));
+      return new MasterKey(decode(VARIABLE, config.masterKey().get()), VARIABLE);
     }
     String file = config.masterKeyFile().orElse(null);
     if (config.mustBeGiven() && (file == null || file.isBlank())) {
@@ -52,7 +67,8 @@ public final class MasterKey {
     Path path = file != null && !file.isBlank() ? Path.of(file) : dataDir.resolve(DEFAULT_FILE);
     try {
       if (Files.exists(path)) {
-        return new MasterKey(decode(path.toString(), Files.readString(path, StandardCharsets.US_ASCII).trim()));
+        return new MasterKey(decode(path.toString(), Files.readString(path, StandardCharsets.US_ASCII).trim()),
+            path.toAbsolutePath().toString());
       }
       if (file != null && !file.isBlank()) {
         throw new IllegalStateException(FILE_VARIABLE + ": no file " + path);
@@ -63,7 +79,7 @@ public final class MasterKey {
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
       LOG.warn("Generated a master key in {}: whoever reads that file can read every sealed value; set {} in production",
           path.toAbsolutePath(), VARIABLE);
-      return new MasterKey(raw);
+      return new MasterKey(raw, path.toAbsolutePath().toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the master key at " + path, e);
     }

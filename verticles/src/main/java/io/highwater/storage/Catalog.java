@@ -2,7 +2,6 @@ package io.highwater.storage;
 
 import io.highwater.cluster.Ownership;
 import io.highwater.cluster.PartitionId;
-import io.highwater.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,17 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** What the database knows of apps and partitions: fixed partition counts, owners and their epochs, node leases. */
+/** What the database knows of partitions: owners and their epochs, node leases. */
 public final class Catalog {
-
-  private static final String REGISTER_APP = """
-      WITH ins AS (INSERT INTO apps (app, partitions) VALUES ($1, $2) ON CONFLICT (app) DO NOTHING RETURNING partitions)
-      SELECT partitions FROM ins UNION ALL SELECT partitions FROM apps WHERE app = $1""";
-
-  private static final String ADD_PARTITIONS = """
-      INSERT INTO partition_owners (app, partition, owner, epoch)
-      SELECT $1, p, NULL, 0 FROM generate_series(0, $2 - 1) AS p
-      ON CONFLICT (app, partition) DO NOTHING""";
 
   // A partition may be claimed when it is released, already ours, or its owner's lease ran out.
   private static final String CLAIM = """
@@ -45,18 +35,6 @@ public final class Catalog {
 
   public Catalog(Pool pool) {
     this.pool = pool;
-  }
-
-  /** Records the app's partition count, or fails if its data was made with another one. */
-  public Future<Void> registerApp(AppConfig app) {
-    return pool.preparedQuery(REGISTER_APP).execute(Tuple.of(app.name(), app.partitions())).compose(rows -> {
-      int stored = rows.iterator().next().getInteger(0);
-      if (stored != app.partitions()) {
-        return Future.failedFuture(new IllegalStateException("app '" + app.name() + "' was created with " + stored
-            + " partitions; its data is placed by that count, so it cannot run with " + app.partitions()));
-      }
-      return pool.preparedQuery(ADD_PARTITIONS).execute(Tuple.of(app.name(), app.partitions())).mapEmpty();
-    });
   }
 
   /** Makes {@code owner} the partition's owner under a new, higher epoch; empty if another node holds it. */

@@ -54,12 +54,15 @@ public final class Database {
 
   private static Void migrate(PgConnectOptions options) {
     String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
-    var result = Flyway.configure()
+    Flyway flyway = Flyway.configure()
         .dataSource(jdbcUrl, options.getUser(), options.getPassword())
         .locations("classpath:db/migration")
-        .load()
-        .migrate();
-    LOG.info("Schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+        .load();
+    var result = flyway.migrate();
+    if (result.migrationsExecuted > 0) {
+      // targetSchemaVersion is null when nothing ran, hence only here.
+      LOG.info("Schema migrated to version {} ({} migrations applied)", result.targetSchemaVersion, result.migrationsExecuted);
+    }
     return null;
   }
 }

@@ -75,49 +75,72 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path pgData;
   private final int port;
   private final long postmasterPid;
+  private final DataDirLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
 
-  private EmbeddedPostgres(Binaries binaries, Path pgData, int port, long postmasterPid) {
+  private EmbeddedPostgres(Binaries binaries, Path pgData, int port, long postmasterPid, DataDirLock lock,
+      boolean stopOnJvmExit) {
     this.binaries = binaries;
     this.pgData = pgData;
     this.port = port;
     this.postmasterPid = postmasterPid;
+    this.lock = lock;
     // pg_ctl detaches the server from the JVM, so without this it would outlive an unclosed JVM.
-    this.shutdownHook = new Thread(this::close, "embedded-postgres-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.shutdownHook = stopOnJvmExit ? new Thread(this::close, "embedded-postgres-shutdown") : null;
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** {@link #start(Path, int, boolean)} stopped by a shutdown hook of its own when the JVM exits. */
+  public static EmbeddedPostgres start(Path dataDir, int port) throws IOException {
+    return start(dataDir, port, true);
   }
 
   /**
    * Starts (initialising on first use) a PostgreSQL server whose data lives in dataDir/pg, listening on
    * 127.0.0.1:port (0 = pick a free port). Blocking: call it off the event loop. Reuses the data if present
-   * (a restart keeps the data).
+   * (a restart keeps the data). Without {@code stopOnJvmExit} the caller must {@link #close()} it, e.g. as
+   * the last step of its own orderly stop.
+   *
+   * <p>The process that starts it holds an exclusive lock on dataDir/pg.lock until it closes it: a start
+   * that cannot take the lock is refused (another live process uses the directory), and a postmaster
+   * found running while the lock is free was left by a process that died without closing it (e.g. kill
+   * -9), so it is stopped before a new one starts.
    */
-  public static EmbeddedPostgres start(Path dataDir, int port) throws IOException {
-    RunAs runAs = RunAs.detect();
-    Binaries binaries = new Binaries(extractBinaries(runAs), runAs);
+  public static EmbeddedPostgres start(Path dataDir, int port, boolean stopOnJvmExit) throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
-    Path pgData = dir.resolve("pg");
-    Path log = dir.resolve("pg.log");
-
     Files.createDirectories(dir);
-    runAs.allowTraversal(dir);
-    if (!Files.exists(pgData.resolve("PG_VERSION"))) {
-      initdb(binaries, pgData);
-    }
-    runAs.own(pgData);
-    if (Files.notExists(log)) {
-      Files.createFile(log);
-    }
-    runAs.own(log);
-    clearStaleLock(pgData);
+    DataDirLock lock = DataDirLock.acquire(dir.resolve("pg.lock"));
+    try {
+      RunAs runAs = RunAs.detect();
+      Binaries binaries = new Binaries(extractBinaries(runAs), runAs);
+      Path pgData = dir.resolve("pg");
+      Path log = dir.resolve("pg.log");
 
-    int actualPort = launch(binaries, pgData, log, port);
-    long pid = runningPostmaster(pgData)
-        .orElseThrow(() -> new IOException("pg_ctl reported success but no postmaster runs on " + pgData));
-    EmbeddedPostgres server = new EmbeddedPostgres(binaries, pgData, actualPort, pid);
-    LOG.info("PostgreSQL {} started: data {}, port {}", binaries.version(), pgData, actualPort);
-    return server;
+      runAs.allowTraversal(dir);
+      if (!Files.exists(pgData.resolve("PG_VERSION"))) {
+        initdb(binaries, pgData);
+      }
+      runAs.own(pgData);
+      if (Files.notExists(log)) {
+        Files.createFile(log);
+      }
+      runAs.own(log);
+      stopOrphan(binaries, pgData);
+      clearStaleLock(pgData);
+
+      int actualPort = launch(binaries, pgData, log, port);
+      long pid = runningPostmaster(pgData)
+          .orElseThrow(() -> new IOException("pg_ctl reported success but no postmaster runs on " + pgData));
+      EmbeddedPostgres server = new EmbeddedPostgres(binaries, pgData, actualPort, pid, lock, stopOnJvmExit);
+      LOG.info("PostgreSQL {} started: data {}, port {}", binaries.version(), pgData, actualPort);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   public int port() {
@@ -148,12 +171,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shutdownInProgress) {
-      // We are running inside the hook itself; nothing to remove.
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shutdownInProgress) {
+        // We are running inside the hook itself; nothing to remove.
+      }
     }
-    stop();
+    try {
+      stop();
+    } finally {
+      lock.close(); // only once the server is down: until then the directory is ours
+    }
   }
 
   private void stop() {
@@ -190,6 +219,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
+   * Stops a postmaster still running on pgData. The caller holds pg.lock, so whichever process started
+   * that server is gone: it is an orphan nobody else will stop, and leaving it would block this start.
+   */
+  private static void stopOrphan(Binaries binaries, Path pgData) throws IOException {
+    OptionalLong orphan = runningPostmaster(pgData);
+    if (orphan.isEmpty()) {
+      return;
+    }
+    long pid = orphan.getAsLong();
+    String parent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(p -> Long.toString(p.pid())).orElse("unknown");
+    LOG.warn("PostgreSQL (pid {}, parent {}) is still running on {}, left by a server that stopped without closing it;"
+        + " stopping it before starting again", pid, parent, pgData);
+    binaries.run(PG_CTL_TIMEOUT, "pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+  }
+
+  /**
    * Removes a postmaster.pid whose server is gone, or fails if it still runs. Postgres itself would refuse
    * to start while the pid in that file is alive, which wrongly includes an unreaped zombie (containers
    * without an init) or a pid reused by an unrelated process.
@@ -202,8 +247,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     OptionalLong running = runningPostmaster(pgData);
     if (running.isPresent()) {
       long pid = running.getAsLong();
-      throw new IOException("PostgreSQL is already running on " + pgData + " (pid " + pid + "), probably left"
-          + " by an earlier process that was not shut down; stop it (kill " + pid + ") before starting another");
+      throw new IOException("PostgreSQL (pid " + pid + ") is still running on " + pgData + " after being asked to stop");
     }
     LOG.warn("Removing stale {} left by a server that is no longer running", pidFile);
     Files.deleteIfExists(pidFile);

@@ -68,8 +68,9 @@ public final class EventLog {
   // was before the statement, so the checks and the stored links it answers leave out the group itself.
   static final String APPEND = """
       WITH ev AS (
-        INSERT INTO events (app, partition, offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body)
-        SELECT $1, $2, t.offs, t.ws, t.event_id, t.agg_type, t.agg_id, t.trigger_type, t.trigger_id, t.body::jsonb
+        INSERT INTO events (app, partition, offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body, body_bytes)
+        SELECT $1, $2, t.offs, t.ws, t.event_id, t.agg_type, t.agg_id, t.trigger_type, t.trigger_id, t.body::jsonb,
+          octet_length(t.body)
         FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
           AS t(offs, ws, event_id, agg_type, agg_id, trigger_type, trigger_id, body)
       ), links AS (
@@ -160,18 +161,33 @@ public final class EventLog {
         OFFSET 0) e""";
 
   static final String REPLAYS = """
-      SELECT c.cause, e.offs, e.ws, e.body
-      FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS c(ws, trigger_type, trigger_id, cause)
-      CROSS JOIN LATERAL (
-        SELECT l.ws, l.agg_type, l.agg_id FROM trigger_links l
-        WHERE l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.trigger_type = c.trigger_type AND l.trigger_id = c.trigger_id
-        OFFSET 0) l
-      CROSS JOIN LATERAL (
-        SELECT e.offs, e.ws, e.body FROM events e
-        WHERE e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.agg_type = l.agg_type AND e.agg_id = l.agg_id
-          AND e.agg_type IS NOT NULL AND e.offs < $7
-        OFFSET 0) e
-      ORDER BY e.offs, c.cause""";
+      SELECT p.cause, p.offs, p.ws, p.body FROM (
+        SELECT r.cause, r.offs, r.ws, r.body, sum(r.bytes) OVER (ORDER BY r.offs, r.cause) - r.bytes AS before
+        FROM (
+          SELECT c.cause, e.offs, e.ws, e.body, e.bytes
+          FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS c(ws, trigger_type, trigger_id, cause)
+          CROSS JOIN LATERAL (
+            SELECT l.ws, l.agg_type, l.agg_id FROM trigger_links l
+            WHERE l.app = $1 AND l.partition = $2 AND l.ws = c.ws AND l.trigger_type = c.trigger_type AND l.trigger_id = c.trigger_id
+            OFFSET 0) l
+          CROSS JOIN LATERAL (
+            SELECT e.offs, e.ws, e.body, coalesce(e.body_bytes, pg_column_size(e.body)) AS bytes FROM events e
+            WHERE e.app = $1 AND e.partition = $2 AND e.ws = l.ws AND e.agg_type = l.agg_type AND e.agg_id = l.agg_id
+              AND e.agg_type IS NOT NULL AND e.offs < $7 AND e.offs >= $8
+            OFFSET 0) e
+          WHERE (e.offs, c.cause) > ($8, $9)) r
+        ORDER BY r.offs, r.cause LIMIT $10) p
+      WHERE p.before < $11
+      ORDER BY p.offs, p.cause""";
+
+  /** The most bytes of event bodies one page of the log holds (always at least one event). */
+  public static final long PAGE_BYTES = 16L << 20;
+
+  /** The most replayed actions one page of replays holds. */
+  private static final int REPLAY_PAGE = 1_000;
+
+  // Rows appended before V11 have no body_bytes: their stored size stands in.
+  private static final String BODY_BYTES = "coalesce(e.body_bytes, pg_column_size(e.body))";
 
   private final Pool pool;
   private final OwnedPartitions owned;
@@ -364,23 +380,67 @@ public final class EventLog {
    */
   public Future<List<StoredEvent>> read(PartitionId partition, long from, int limit, String ws, StreamFilter filter) {
     List<Object> params = new ArrayList<>(List.of(partition.app(), partition.partition(), from));
-    StringBuilder sql = new StringBuilder(
-        "SELECT e.offs, e.ws, e.body FROM events e WHERE e.app = $1 AND e.partition = $2 AND e.offs >= $3");
+    StringBuilder conditions = new StringBuilder("e.app = $1 AND e.partition = $2 AND e.offs >= $3");
     if (ws != null) {
       params.add(ws);
-      sql.append(" AND e.ws = $").append(params.size());
+      conditions.append(" AND e.ws = $").append(params.size());
     }
-    filter.appendSql(sql, params);
+    filter.appendSql(conditions, params);
     params.add(limit);
-    sql.append(" ORDER BY e.offs LIMIT $").append(params.size());
-    return pool.preparedQuery(sql.toString()).execute(Tuple.wrap(params)).map(rows -> events(partition, rows));
+    params.add(PAGE_BYTES);
+    return pool.preparedQuery(page(conditions.toString(), params.size() - 1, params.size()))
+        .execute(Tuple.wrap(params))
+        .map(rows -> events(partition, rows));
+  }
+
+  /**
+   * The events that meet {@code conditions}, in offset order: at most as many as parameter
+   * {@code limitParam} says, and only while the bytes before each stay under parameter
+   * {@code bytesParam}, so that a page of big events stays small and a page is never empty. The
+   * running sum streams with the index scan: rows past the limit are never read.
+   */
+  static String page(String conditions, int limitParam, int bytesParam) {
+    return "SELECT p.offs, p.ws, p.body FROM ("
+        + "SELECT e.offs, e.ws, e.body, sum(" + BODY_BYTES + ") OVER (ORDER BY e.offs) - " + BODY_BYTES + " AS before"
+        + " FROM events e WHERE " + conditions + " ORDER BY e.offs LIMIT $" + limitParam + ") p"
+        + " WHERE p.before < $" + bytesParam + " ORDER BY p.offs";
+  }
+
+  /** An effect of the log: where it is and the trigger it fires. */
+  public record EffectAt(long offset, String ws, Trigger trigger) {}
+
+  /**
+   * The effects among the first {@code limit} events from {@code from} that {@code read} would
+   * answer, without their bodies.
+   */
+  public Future<List<EffectAt>> effectsIn(PartitionId partition, long from, int limit, String ws, StreamFilter filter) {
+    List<Object> params = new ArrayList<>(List.of(partition.app(), partition.partition(), from));
+    StringBuilder conditions = new StringBuilder("e.app = $1 AND e.partition = $2 AND e.offs >= $3");
+    if (ws != null) {
+      params.add(ws);
+      conditions.append(" AND e.ws = $").append(params.size());
+    }
+    filter.appendSql(conditions, params);
+    params.add(limit);
+    String sql = "SELECT s.offs, s.ws, s.trigger_type, s.trigger_id FROM (SELECT e.offs, e.ws, e.trigger_type, e.trigger_id"
+        + " FROM events e WHERE " + conditions + " ORDER BY e.offs LIMIT $" + params.size() + ") s"
+        + " WHERE s.trigger_type IS NOT NULL ORDER BY s.offs";
+    return pool.preparedQuery(sql).execute(Tuple.wrap(params)).map(rows -> {
+      List<EffectAt> effects = new ArrayList<>();
+      for (Row row : rows) {
+        effects.add(new EffectAt(row.getLong("offs"), row.getString("ws"),
+            new Trigger(row.getString("trigger_type"), row.getString("trigger_id"))));
+      }
+      return effects;
+    });
   }
 
   /**
    * For each effect given, the actions before {@code before} of every aggregate linked to its
-   * trigger (coherence's replay), paired with the effect's offset, in offset order.
+   * trigger (coherence's replay), paired with the effect's offset, in the order of (offset, cause):
+   * one page of them, after {@code after} (null: from the first), bounded like {@link #read}'s.
    */
-  public Future<List<Replay>> replays(PartitionId partition, List<StoredEvent> effects, long before) {
+  public Future<List<Replay>> replays(PartitionId partition, List<EffectAt> effects, long before, Replay after) {
     if (effects.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -390,13 +450,17 @@ public final class EventLog {
     String[] ids = new String[n];
     Long[] causes = new Long[n];
     for (int i = 0; i < n; i++) {
-      StoredEvent effect = effects.get(i);
+      EffectAt effect = effects.get(i);
       ws[i] = effect.ws();
-      types[i] = effect.event().effect().trigger().type();
-      ids[i] = effect.event().effect().trigger().id();
+      types[i] = effect.trigger().type();
+      ids[i] = effect.trigger().id();
       causes[i] = effect.offset();
     }
-    Tuple params = Tuple.of(partition.app(), partition.partition(), ws, types, ids, causes, before);
+    Tuple params = Tuple.of(partition.app(), partition.partition(), ws, types, ids, causes, before)
+        .addLong(after == null ? 0L : after.action().offset())
+        .addLong(after == null ? 0L : after.cause())
+        .addInteger(REPLAY_PAGE)
+        .addLong(PAGE_BYTES);
     return pool.preparedQuery(REPLAYS).execute(params).map(rows -> {
       List<Replay> replays = new ArrayList<>();
       for (Row row : rows) {

@@ -27,14 +27,14 @@ public final class ViewStore {
         INSERT INTO view_rows (app, partition, view, ws, key, value, offs)
         SELECT $1, $2, $3, t.ws, t.key, t.value::jsonb, t.offs
         FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[]) AS t(ws, key, value, offs)
-        ON CONFLICT (app, partition, view, ws, key) DO UPDATE
+        ON CONFLICT (app, partition, view, ws, key_digest) DO UPDATE
           SET value = excluded.value, offs = excluded.offs
           WHERE view_rows.offs < excluded.offs
       ), m AS (
         INSERT INTO view_members (app, partition, view, ws, key, member, present, offs)
         SELECT $1, $2, $3, t.ws, t.key, t.member, t.present, t.offs
         FROM unnest($8::text[], $9::text[], $10::text[], $11::boolean[], $12::bigint[]) AS t(ws, key, member, present, offs)
-        ON CONFLICT (app, partition, view, ws, key, member) DO UPDATE
+        ON CONFLICT (app, partition, view, ws, key_digest, member) DO UPDATE
           SET present = excluded.present, offs = excluded.offs
           WHERE view_members.offs < excluded.offs
       )
@@ -42,16 +42,17 @@ public final class ViewStore {
       ON CONFLICT (app, partition, entity) DO UPDATE SET offs = greatest(checkpoints.offs, excluded.offs)""";
 
   // One index probe per key and table whatever the statistics say (see EventLog.TOUCHING): a key is
-  // a whole row or members, the reader need not know which.
+  // a whole row or members, the reader need not know which. Keys are found by their digest, which an
+  // index holds whatever the key's length (V10).
   static final String GET_MANY = """
       SELECT v.ws, v.key, v.value, v.offs, v.member, v.present
       FROM unnest($4::text[], $5::text[]) AS k(ws, key)
       CROSS JOIN LATERAL (
         SELECT v.ws, v.key, v.value, v.offs, NULL::text AS member, NULL::boolean AS present FROM view_rows v
-        WHERE v.app = $1 AND v.partition = $2 AND v.view = $3 AND v.ws = k.ws AND v.key = k.key
+        WHERE v.app = $1 AND v.partition = $2 AND v.view = $3 AND v.ws = k.ws AND v.key_digest = highwater_key_digest(k.key)
         UNION ALL
         SELECT m.ws, m.key, NULL::jsonb, m.offs, m.member, m.present FROM view_members m
-        WHERE m.app = $1 AND m.partition = $2 AND m.view = $3 AND m.ws = k.ws AND m.key = k.key
+        WHERE m.app = $1 AND m.partition = $2 AND m.view = $3 AND m.ws = k.ws AND m.key_digest = highwater_key_digest(k.key)
         OFFSET 0) v""";
 
   private static final String FENCE = "SELECT highwater_fence($1, $2, $3)";

@@ -22,7 +22,11 @@ class AccessRulesTest {
     assertThat(scope("GET", "/v1/apps/bookstore/partitions/2/events")).contains(Scope.app(Role.READ, "bookstore"));
     assertThat(scope("GET", "/v1/apps/bookstore/partitions/2/consistency")).contains(Scope.app(Role.READ, "bookstore"));
     assertThat(scope("POST", "/v1/apps/bookstore/views/v/rebuild")).contains(Scope.app(Role.ADMIN, "bookstore"));
+    assertThat(scope("POST", "/v1/apps/bookstore/views/v/partitions/2/resume")).contains(Scope.app(Role.ADMIN, "bookstore"));
+    assertThat(scope("POST", "/v1/apps/bookstore/views/v/partitions/2/skip")).contains(Scope.app(Role.ADMIN, "bookstore"));
     assertThat(scope("PUT", "/v1/apps/bookstore")).contains(Scope.app(Role.ADMIN, "bookstore"));
+    assertThat(scope("GET", "/v1/apps/bookstore")).contains(Scope.app(Role.READ, "bookstore"));
+    assertThat(scope("GET", "/v1/apps")).contains(Scope.everything(Role.READ));
     assertThat(scope("GET", "/v1/cluster")).contains(Scope.everything(Role.ADMIN));
   }
 

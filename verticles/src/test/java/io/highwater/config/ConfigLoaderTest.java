@@ -136,6 +136,11 @@ class ConfigLoaderTest {
       assertThat(config.http().tlsCertFile()).contains("/c.pem");
       assertThat(config.http().tlsKeyFile()).contains("/k.pem");
       assertThat(withEnv(Map.of("HIGHWATER_AUTH", "none")).auth().checks()).isFalse();
+      // The generic name, and the older short one as its alias: given both, they must agree.
+      assertThat(withEnv(Map.of("HIGHWATER_AUTH_MODE", "none")).auth().checks()).isFalse();
+      assertThat(withEnv(Map.of("HIGHWATER_AUTH_MODE", "none", "HIGHWATER_AUTH", "none")).auth().checks()).isFalse();
+      assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_AUTH_MODE", "jwt", "HIGHWATER_AUTH", "none")))
+          .hasMessageContaining("HIGHWATER_AUTH").hasMessageContaining("auth.mode");
       assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_AUTH", "off"))).hasMessageContaining("auth.mode");
       assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_HTTP_TLS_CERT_FILE", "/c.pem"))).hasMessageContaining("tlsKeyFile");
       assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_AUTH_HS256_SECRET", "c2VjcmV0", "HIGHWATER_AUTH_PUBLIC_KEY_FILE", "/p.pem")))
@@ -193,6 +198,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void viewRetries() {
+      assertThat(withEnv(Map.of()).views().retry()).isEqualTo(new HighwaterConfig.Retry(5, 1000, 60000));
+      HighwaterConfig config = withEnv(Map.of("HIGHWATER_VIEWS_RETRY_ATTEMPTS", "2",
+          "HIGHWATER_VIEWS_RETRY_INITIAL_BACKOFF_MS", "10", "HIGHWATER_VIEWS_RETRY_MAX_BACKOFF_MS", "40"));
+      assertThat(config.views().retry()).isEqualTo(new HighwaterConfig.Retry(2, 10, 40));
+    }
+
+    @Test
     void overridesLeaveTheAppsAlone() {
       HighwaterConfig config = withEnv(Map.of("HIGHWATER_HTTP_PORT", "1", "HIGHWATER_DATA_DIR", "d"));
       assertThat(config.app("bookstore").orElseThrow().partitions()).isEqualTo(4);
@@ -201,7 +214,8 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "HIGHWATER_HTTP_PORT", "HIGHWATER_PG_POOL_SIZE", "HIGHWATER_CLUSTER_PORT",
-        "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS"})
+        "HIGHWATER_RECORDS_FLUSH_INTERVAL_MS", "HIGHWATER_VIEWS_FLUSH_INTERVAL_MS", "HIGHWATER_VIEWS_RETRY_ATTEMPTS",
+        "HIGHWATER_VIEWS_RETRY_INITIAL_BACKOFF_MS", "HIGHWATER_VIEWS_RETRY_MAX_BACKOFF_MS"})
     void nonNumericValueNamesTheVariable(String variable) {
       assertThatThrownBy(() -> ConfigLoader.applyEnvironment(json, Map.of(variable, "eighty")))
           .isInstanceOf(IllegalArgumentException.class)

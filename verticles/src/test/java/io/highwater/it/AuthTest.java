@@ -64,12 +64,19 @@ class AuthTest {
   static TestNode b;
   static Vertx vertx;
   static byte[] secret;
+  /** One master key for both nodes, as a cluster's nodes share one (the database checks it). */
+  static String masterKey;
   static Map<String, String> tokens = new HashMap<>();
 
   /** A route: what it is, and the role its check needs. */
   record Route(HttpMethod method, String path, JsonObject body, String role) {
     boolean spansWorkspaces() {
       return path.contains("/partitions/") || !path.contains("/ws/");
+    }
+
+    /** Over every app: only a grant whose app is {@code *} covers it. */
+    boolean spansApps() {
+      return path.equals("/v1/cluster") || path.equals("/v1/apps");
     }
   }
 
@@ -85,12 +92,21 @@ class AuthTest {
       new Route(HttpMethod.GET, "/v1/apps/bookstore/partitions/0/consistency", null, "read"),
       new Route(HttpMethod.GET, "/v1/apps/bookstore/ws/shop-1/consistency", null, "read"),
       new Route(HttpMethod.POST, "/v1/apps/bookstore/views/books_by_author/rebuild", new JsonObject(), "admin"),
+      new Route(HttpMethod.POST, "/v1/apps/bookstore/views/books_by_author/partitions/0/resume", null, "admin"),
+      new Route(HttpMethod.POST, "/v1/apps/bookstore/views/books_by_author/partitions/0/skip", new JsonObject().put("offset", 0), "admin"),
+      // An app of its own with a body that is refused (400) once the token passes: bookstore stays as it is.
+      new Route(HttpMethod.PUT, "/v1/apps/x", new JsonObject(), "admin"),
+      new Route(HttpMethod.GET, "/v1/apps/bookstore", null, "read"),
+      new Route(HttpMethod.GET, "/v1/apps", null, "read"),
       new Route(HttpMethod.GET, "/v1/cluster", null, "admin"));
 
   @BeforeAll
   static void start() {
     secret = new byte[32];
     new SecureRandom().nextBytes(secret);
+    byte[] master = new byte[32];
+    new SecureRandom().nextBytes(master);
+    masterKey = Base64.getEncoder().encodeToString(master);
     String pgUrl = TestDatabase.fresh();
     int portA = TestNode.freePort();
     int portB = TestNode.freePort();
@@ -126,6 +142,7 @@ class AuthTest {
     env.put("HIGHWATER_CLUSTER_PORT", String.valueOf(clusterPort));
     env.put("HIGHWATER_CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB);
     env.put("HIGHWATER_AUTH_HS256_SECRET", Base64.getEncoder().encodeToString(secret));
+    env.put("HIGHWATER_MASTER_KEY", masterKey);
     return env;
   }
 
@@ -200,7 +217,7 @@ class AuthTest {
           refused.add("write");
           refused.add("read");
         }
-        if (route.path().equals("/v1/cluster")) {
+        if (route.spansApps()) {
           refused.add("appAdmin");
         }
         for (String name : refused) {
@@ -218,7 +235,7 @@ class AuthTest {
   void theRightTokenPassesOnEitherNode() {
     for (TestNode node : List.of(a, b)) {
       for (Route route : ROUTES) {
-        String token = route.role().equals("admin") ? "admin" : route.spansWorkspaces() ? "appAdmin" : route.role();
+        String token = route.role().equals("admin") || route.spansApps() ? "admin" : route.spansWorkspaces() ? "appAdmin" : route.role();
         HttpResponse<Buffer> answer = send(node, route, tokens.get(token));
         assertThat(answer.statusCode()).as("%s %s with the %s token: %s", route.method(), route.path(), token, answer.bodyAsString())
             .isNotIn(401, 403).isLessThan(500);
@@ -227,7 +244,7 @@ class AuthTest {
     // No route: a valid token, then 404; health and metrics need none.
     assertThat(send(a, new Route(HttpMethod.GET, "/v1/nothing", null, "read"), tokens.get("noGrant")).statusCode()).isEqualTo(404);
     assertThat(send(a, new Route(HttpMethod.GET, "/v1/nothing", null, "read"), null).statusCode()).isEqualTo(401);
-    for (String open : List.of("/health/live", "/health/ready", "/metrics")) {
+    for (String open : List.of("/health/live", "/health/ready", "/metrics", "/", "/openapi.json", "/console")) {
       assertThat(send(b, new Route(HttpMethod.GET, open, null, "read"), null).statusCode()).as(open).isEqualTo(200);
     }
   }
@@ -357,6 +374,11 @@ class AuthTest {
           .map(m -> (Object) m.body()).recover(e -> Future.succeededFuture(e)).await();
       assertThat(rebuilt).isInstanceOf(ReplyException.class);
       assertThat(((ReplyException) rebuilt).failureCode()).isIn(401, 403);
+      Object resumed = fromA.eventBus().request(Addresses.viewRepair(partition, "books_by_author"),
+              new JsonObject().put("op", "resume").put("credential", token))
+          .map(m -> (Object) m.body()).recover(e -> Future.succeededFuture(e)).await();
+      assertThat(resumed).isInstanceOf(ReplyException.class);
+      assertThat(((ReplyException) resumed).failureCode()).isIn(401, 403);
     }
     // Nothing of it was stored.
     assertThat(send(b, new Route(HttpMethod.GET, "/v1/apps/bookstore/ws/" + ws + "/aggregates/book/forged?level=storage", null, "read"),

@@ -440,6 +440,19 @@ final class ClusterNodes implements AutoCloseable {
     }
   }
 
+  HttpResponse<String> put(Node via, String path, JsonObject body, Duration timeout) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(via.baseUrl() + path)).timeout(timeout)
+              .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("PUT " + path + " on node " + via.index() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   HttpClient http() {
     return http;
   }

@@ -52,7 +52,7 @@ class FencingTest {
     vertx = Vertx.vertx();
     db = Database.open(vertx, TestDatabase.fresh(), 4).await();
     catalog = new Catalog(db.pool());
-    catalog.registerApp(new AppConfig("bookstore", 4, Map.of())).await();
+    new io.highwater.storage.AppDefinitions(db.pool()).put("bookstore", 4, new AppConfig("bookstore", 4, Map.of()).toJson(), 0, java.util.List.of()).await();
   }
 
   @AfterEach

@@ -39,7 +39,7 @@ class ViewMembersStoreTest {
     vertx = Vertx.vertx();
     db = Database.open(vertx, TestDatabase.fresh(), 2).await();
     Catalog catalog = new Catalog(db.pool());
-    catalog.registerApp(new AppConfig("bookstore", 4, Map.of())).await();
+    new io.highwater.storage.AppDefinitions(db.pool()).put("bookstore", 4, new AppConfig("bookstore", 4, Map.of()).toJson(), 0, java.util.List.of()).await();
     OwnedPartitions owned = new OwnedPartitions();
     owned.add(new Ownership(P0, "node-a", catalog.claim(P0, "node-a", 3_000).await().orElseThrow()));
     store = new ViewStore(db.pool(), owned);

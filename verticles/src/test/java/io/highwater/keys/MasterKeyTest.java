@@ -29,6 +29,15 @@ class MasterKeyTest {
   }
 
   @Test
+  void theKeyIdTellsKeysApartAndRevealsNothingOfThem() {
+    byte[] raw = DataKey.generate().raw();
+    String id = MasterKey.of(raw).keyId();
+    assertThat(id).hasSize(16).isEqualTo(MasterKey.of(raw.clone()).keyId());
+    assertThat(MasterKey.of(DataKey.generate().raw()).keyId()).isNotEqualTo(id);
+    assertThat(id).doesNotContain(Base64.getEncoder().encodeToString(raw).substring(0, 8));
+  }
+
+  @Test
   void outsideKubernetesAKeyIsGeneratedOnceAndKept() {
     HighwaterConfig.Keys keys = loaded(Map.of("HIGHWATER_CONF_DIR", CONF_DIR));
     assertThat(keys.mustBeGiven()).isFalse();

@@ -1,11 +1,16 @@
 package io.highwater.projector;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A projector for tests, added the way a user adds one (a service entry and a config line): it
- * throws on any aggregate whose state has the field named in its options.
+ * throws on any aggregate whose state has the field named in its options ({@code field}); with
+ * {@code whileFile}, only while that file exists (the fault can be fixed); with {@code echo}, its
+ * message holds the value of that field of the state (as a careless projector's might).
  */
 public final class FailingProjector implements Projector {
 
@@ -18,14 +23,19 @@ public final class FailingProjector implements Projector {
 
     @Override
     public Projector create(String view, JsonObject options) {
-      return new FailingProjector(options.getString("field"));
+      return new FailingProjector(options.getString("field"), Optional.ofNullable(options.getString("whileFile")).map(Path::of),
+          options.getString("echo"));
     }
   }
 
   private final String poison;
+  private final Optional<Path> whileFile;
+  private final String echo;
 
-  FailingProjector(String poison) {
+  FailingProjector(String poison, Optional<Path> whileFile, String echo) {
     this.poison = poison;
+    this.whileFile = whileFile;
+    this.echo = echo;
   }
 
   @Override
@@ -35,8 +45,9 @@ public final class FailingProjector implements Projector {
 
   @Override
   public void project(ProjectedEvent event, ViewReader view, Intents intents) {
-    if (event.after() != null && event.after().containsKey(poison)) {
-      throw new IllegalStateException("poisoned aggregate " + event.aggregate().aggregate());
+    if (event.after() != null && event.after().containsKey(poison) && whileFile.map(Files::exists).orElse(true)) {
+      throw new IllegalStateException("poisoned aggregate " + event.aggregate().aggregate()
+          + (echo == null ? "" : " with " + echo + " " + event.after().getValue(echo)));
     }
     if (event.isAction()) {
       intents.put("seen", new JsonObject().put("last", event.stored().offset()));

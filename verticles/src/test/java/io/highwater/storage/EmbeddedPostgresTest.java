@@ -47,7 +47,9 @@ class EmbeddedPostgresTest {
     try (EmbeddedPostgres running = EmbeddedPostgres.start(dataDir, 0)) {
       assertThatThrownBy(() -> EmbeddedPostgres.start(dataDir, 0))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("already running");
+          .hasMessageContaining("in use by another running Highwater server")
+          .hasMessageContaining("pid " + ProcessHandle.current().pid())
+          .hasMessageNotContaining("kill");
       execute(running, "SELECT 1"); // the refused start left the running server alone
     }
   }

@@ -65,7 +65,7 @@ class LookupPlansTest {
     // Each trigger: its links, then each linked aggregate's actions.
     assertProbes(EventLog.REPLAYS, Tuple.of("bookstore", 0, new String[] {"ws-1", "ws-2", "ws-3"},
         new String[] {"order", "order", "order"}, new String[] {"o10", "o-absent", "o-absent-too"},
-        new Long[] {10L, 20L, 30L}, Long.MAX_VALUE), 2);
+        new Long[] {10L, 20L, 30L}, Long.MAX_VALUE, 0L, 0L, 1_000, EventLog.PAGE_BYTES), 2);
   }
 
   @Test
@@ -115,11 +115,11 @@ class LookupPlansTest {
     generic(soft, db, state, "ACTIONS_BEFORE", EventLog.ACTIONS_BEFORE, 1, "bookstore", 0, WS, BOOKS, IDS, Long.MAX_VALUE);
     generic(soft, db, state, "LINKED", EventLog.LINKED, 1, "bookstore", 0, "ws-1", "order", "o10");
     generic(soft, db, state, "REPLAYS", EventLog.REPLAYS, 2, "bookstore", 0, triggerWs, orders, triggerIds,
-        new Long[] {10L, 20L, 30L}, Long.MAX_VALUE);
+        new Long[] {10L, 20L, 30L}, Long.MAX_VALUE, 0L, 0L, 1_000, EventLog.PAGE_BYTES);
     generic(soft, db, state, "LAST_OFFSET", EventLog.LAST_OFFSET, 1, "bookstore", 0);
     // The log read as EventLog.read builds it without a workspace or filter: a page of the tail.
-    generic(soft, db, state, "read", "SELECT e.offs, e.ws, e.body FROM events e WHERE e.app = $1 AND e.partition = $2"
-        + " AND e.offs >= $3 ORDER BY e.offs LIMIT $4", 1, "bookstore", 0, 50_000L, 3);
+    generic(soft, db, state, "read", EventLog.page("e.app = $1 AND e.partition = $2 AND e.offs >= $3", 4, 5), 1,
+        "bookstore", 0, 50_000L, 3, EventLog.PAGE_BYTES);
     generic(soft, db, state, "RecordStore.GET_MANY", RecordStore.GET_MANY, 1, "bookstore", 0, WS, BOOKS, IDS);
     generic(soft, db, state, "ViewStore.GET_MANY", ViewStore.GET_MANY, 2, "bookstore", 0, "books_by_author", WS,
         new String[] {"k1", "k-absent", "k30"});
