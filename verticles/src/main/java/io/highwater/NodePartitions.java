@@ -110,11 +110,11 @@ final class NodePartitions implements PartitionHost {
     AppConfig app = apps.app(partition.app()).orElseThrow(() -> new IllegalStateException("no app '" + partition.app() + "' here"));
     List<ViewDefinition> views = ViewDefinition.of(app, kinds);
     forgetMemory(partition, app.views().keySet());
-    CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), consistency, partition, ownership.epoch());
+    CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), partition, ownership.epoch());
     RecordsCache cache = new RecordsCache(vertx, partition);
     Running run = new Running(ownership, coordinator, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
     running.put(partition, run);
-    Future<String> deployed = deployments.deploy(ownership, new CoordinatorVerticle(partition, consistency,
+    Future<String> deployed = deployments.deploy(ownership, new CoordinatorVerticle(partition, ownership.epoch(), consistency,
             health.monitor(partition, app.entities()), health, metrics, config.health().checkIntervalMs()))
         .compose(id -> deployments.deploy(ownership, new RecordsActualizerVerticle(partition, cache, new RecordStore(pool, owned),
             coordinator, config.records(), config.faults(), metrics.flushes(partition.app(), PartitionConsistency.RECORDS))));
@@ -130,7 +130,7 @@ final class NodePartitions implements PartitionHost {
         .compose(id -> deployments.deploy(ownership, new CommandProcessorVerticle(partition, new EventLog(pool, owned),
             new RecordStore(pool, owned), cache, coordinator, run.syncViews(), config.commandProcessor(), config.faults(), keyRing,
             metrics.groupEvents(partition.app()), authKey)))
-        .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, apps, pool, owned, consistency, keyRing, authKey)))
+        .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, apps, pool, owned, keyRing, authKey)))
         .<Void>mapEmpty()
         // The app may have changed while the partition started.
         .compose(v -> refreshNow(partition));

@@ -15,6 +15,11 @@ public final class Addresses {
     return "highwater.coordinator." + id.key();
   }
 
+  /** The partition's owner answers questions about its consistency here, for any node. */
+  public static String consistency(PartitionId id) {
+    return "highwater.consistency." + id.key();
+  }
+
   /** Published by the coordinator whenever a watermark of the partition moves. */
   public static String watermarks(PartitionId id) {
     return "highwater.watermarks." + id.key();

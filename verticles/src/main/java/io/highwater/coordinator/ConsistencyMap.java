@@ -9,8 +9,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 
-/** The cluster-wide map of partition consistency, one entry per app partition. */
-public final class ConsistencyMap {
+/**
+ * The cluster-wide map of partition consistency, one entry per app partition: a copy of what each
+ * owner knows first-hand, written after its appends answered, for the nodes that have not heard the
+ * owner and for the next owner to start from. It may lag behind its owner, never run ahead of it.
+ */
+public final class ConsistencyMap implements ConsistencySource {
 
   public static final String MAP_NAME = "highwater.consistency";
 
@@ -22,11 +26,14 @@ public final class ConsistencyMap {
     this.map = hazelcast.getMap(MAP_NAME);
   }
 
-  public Future<PartitionConsistency> advance(PartitionId id, Advance report) {
-    return future(map.submitToKey(id.key(), new AdvanceProcessor(report)));
+  /** Merges the owner's copy into the partition's entry; the entry as it then is. */
+  public Future<PartitionConsistency> publish(PartitionId id, PartitionConsistency copy) {
+    return future(map.submitToKey(id.key(), new OwnerCopyProcessor(copy)));
   }
 
-  public Future<PartitionConsistency> get(PartitionId id) {
+  /** The map's copy: it may lag behind the owner, never run ahead of it. */
+  @Override
+  public Future<PartitionConsistency> current(PartitionId id) {
     return future(map.getAsync(id.key())).map(state -> state == null ? PartitionConsistency.EMPTY : state);
   }
 

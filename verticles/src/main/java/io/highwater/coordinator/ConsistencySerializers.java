@@ -8,19 +8,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How the consistency map's values and reports cross Hazelcast: field by field, where Java
+ * How the consistency map's values and the owners' copies cross Hazelcast: field by field, where Java
  * serialization spent several percent of the server's CPU on every group (class descriptors, reflection).
  * Registered in {@code conf/hazelcast.xml}; every member of a cluster must run the same ones.
  */
 public final class ConsistencySerializers {
 
   private static final int PARTITION_CONSISTENCY = 1001;
-  private static final int ADVANCE = 1002;
-  private static final int ADVANCE_PROCESSOR = 1003;
+  // 1002 and 1003 were a report and its entry processor, before owners answered for their watermarks.
+  private static final int OWNER_COPY_PROCESSOR = 1004;
 
   private ConsistencySerializers() {}
 
-  /** {@link PartitionConsistency}: the map's values, and each advance's answer. */
+  /** {@link PartitionConsistency}: the map's values and the owners' copies. */
   public static final class OfPartitionConsistency implements StreamSerializer<PartitionConsistency> {
     @Override
     public int getTypeId() {
@@ -44,56 +44,24 @@ public final class ConsistencySerializers {
     }
   }
 
-  /** {@link Advance}: a report. */
-  public static final class OfAdvance implements StreamSerializer<Advance> {
+  /** {@link OwnerCopyProcessor}: an owner's copy on its way to the member that holds the partition's entry. */
+  public static final class OfOwnerCopyProcessor implements StreamSerializer<OwnerCopyProcessor> {
+    private final OfPartitionConsistency values = new OfPartitionConsistency();
+
     @Override
     public int getTypeId() {
-      return ADVANCE;
+      return OWNER_COPY_PROCESSOR;
     }
 
     @Override
-    public void write(ObjectDataOutput out, Advance report) throws IOException {
-      writeAdvance(out, report);
+    public void write(ObjectDataOutput out, OwnerCopyProcessor processor) throws IOException {
+      values.write(out, processor.copy());
     }
 
     @Override
-    public Advance read(ObjectDataInput in) throws IOException {
-      return readAdvance(in);
+    public OwnerCopyProcessor read(ObjectDataInput in) throws IOException {
+      return new OwnerCopyProcessor(values.read(in));
     }
-  }
-
-  /** {@link AdvanceProcessor}: a report on its way to the member that owns the partition's entry. */
-  public static final class OfAdvanceProcessor implements StreamSerializer<AdvanceProcessor> {
-    @Override
-    public int getTypeId() {
-      return ADVANCE_PROCESSOR;
-    }
-
-    @Override
-    public void write(ObjectDataOutput out, AdvanceProcessor processor) throws IOException {
-      writeAdvance(out, processor.report());
-    }
-
-    @Override
-    public AdvanceProcessor read(ObjectDataInput in) throws IOException {
-      return new AdvanceProcessor(readAdvance(in));
-    }
-  }
-
-  private static void writeAdvance(ObjectDataOutput out, Advance report) throws IOException {
-    out.writeLong(report.cpOffset());
-    out.writeLong(report.epoch());
-    writeMap(out, report.cache(), LONGS);
-    writeMap(out, report.storage(), LONGS);
-    writeMap(out, report.status(), STRINGS);
-  }
-
-  private static Advance readAdvance(ObjectDataInput in) throws IOException {
-    long cpOffset = in.readLong();
-    long epoch = in.readLong();
-    Map<String, Long> cache = readMap(in, LONGS);
-    Map<String, Long> storage = readMap(in, LONGS);
-    return new Advance(cpOffset, cache, storage, readMap(in, STRINGS), epoch);
   }
 
   /** How one value of a map is written and read. */
@@ -102,18 +70,6 @@ public final class ConsistencySerializers {
 
     V read(ObjectDataInput in) throws IOException;
   }
-
-  private static final ValueIo<Long> LONGS = new ValueIo<>() {
-    @Override
-    public void write(ObjectDataOutput out, Long value) throws IOException {
-      out.writeLong(value);
-    }
-
-    @Override
-    public Long read(ObjectDataInput in) throws IOException {
-      return in.readLong();
-    }
-  };
 
   private static final ValueIo<String> STRINGS = new ValueIo<>() {
     @Override

@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * A node's view of partition consistency, kept current by the coordinators' publications, and the
- * reads waiting for a watermark. Waiting is event-driven: a waiter is woken by the publication that
+ * A node's view of partition consistency, kept current by the owners' publications, and the reads
+ * waiting for a watermark. What it knows is merged from owners' states, so it never claims more than
+ * an owner reached. Waiting is event-driven: a waiter is woken by the publication that
  * covers its offset, or by its own timer. Use it from one Vert.x context only.
  */
 public final class ConsistencyWatch {
@@ -39,16 +40,16 @@ public final class ConsistencyWatch {
   }
 
   private final Vertx vertx;
-  private final ConsistencyMap map;
+  private final ConsistencySource source;
   private final Map<PartitionId, PartitionConsistency> known = new HashMap<>();
   private final Map<Target, TreeMap<Long, Set<Waiter>>> waiters = new HashMap<>();
   private final List<BiConsumer<PartitionId, PartitionConsistency>> listeners = new ArrayList<>();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final Map<PartitionId, Future<Void>> subscribed = new HashMap<>();
 
-  public ConsistencyWatch(Vertx vertx, ConsistencyMap map) {
+  public ConsistencyWatch(Vertx vertx, ConsistencySource source) {
     this.vertx = vertx;
-    this.map = map;
+    this.source = source;
   }
 
   /** Subscribes to the publications of these partitions (others, of apps deployed later, on first use). */
@@ -78,14 +79,14 @@ public final class ConsistencyWatch {
     listeners.add(listener);
   }
 
-  /** The latest consistency known here, asking the cluster map the first time. */
+  /** The latest consistency known here, asking the source the first time. */
   public Future<PartitionConsistency> current(PartitionId id) {
     PartitionConsistency state = known.get(id);
     if (state != null) {
       return Future.succeededFuture(state);
     }
-    // Subscribed before the map is read, so that no publication after the read is missed.
-    return subscribe(id).compose(v -> map.get(id)).map(fetched -> learn(id, fetched));
+    // Subscribed before the owner is asked, so that no publication after the answer is missed.
+    return subscribe(id).compose(v -> source.current(id)).map(fetched -> learn(id, fetched));
   }
 
   /**

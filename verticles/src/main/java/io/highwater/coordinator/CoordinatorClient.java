@@ -5,22 +5,21 @@ import io.highwater.cluster.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
- * The coordinator as its reporters and readers see it: commits, stamped with the epoch of this
- * node's ownership, travel over the event bus to the partition's coordinator verticle on this node;
- * questions go straight to the cluster-wide map.
+ * The coordinator as its reporters and this node's readers see it: commits, stamped with the epoch
+ * of this node's ownership, and questions travel over the event bus to the partition's coordinator
+ * verticle on this node, which answers from its memory.
  */
 public final class CoordinatorClient implements ConsistencyCoordinator {
 
   private final EventBus eventBus;
-  private final ConsistencyMap map;
   private final PartitionId partition;
   private final long epoch;
 
-  public CoordinatorClient(EventBus eventBus, ConsistencyMap map, PartitionId partition, long epoch) {
+  public CoordinatorClient(EventBus eventBus, PartitionId partition, long epoch) {
     this.eventBus = eventBus;
-    this.map = map;
     this.partition = partition;
     this.epoch = epoch;
   }
@@ -37,7 +36,7 @@ public final class CoordinatorClient implements ConsistencyCoordinator {
 
   @Override
   public Future<Watermark> entityConsistency(String entity) {
-    return map.get(partition).map(state -> state.entity(entity));
+    return current().map(state -> state.entity(entity));
   }
 
   @Override
@@ -47,7 +46,12 @@ public final class CoordinatorClient implements ConsistencyCoordinator {
 
   @Override
   public Future<Long> cpOffset() {
-    return map.get(partition).map(PartitionConsistency::cpOffset);
+    return current().map(PartitionConsistency::cpOffset);
+  }
+
+  /** What the coordinator holds: a report of nothing, answered with its state. */
+  public Future<PartitionConsistency> current() {
+    return commit(new Advance(0, Map.of(), Map.of()));
   }
 
   @Override

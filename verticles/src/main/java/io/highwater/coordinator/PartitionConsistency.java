@@ -67,6 +67,16 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
     return new PartitionConsistency(cp, next, notes, epoch);
   }
 
+  /**
+   * What the owner of {@code ownerEpoch} starts from, given the last copy the cluster map holds: an
+   * older epoch's storage watermarks (in PostgreSQL whoever owns the partition) with the cache ones
+   * restarted from them; nothing of a newer epoch (this owner is already deposed) or of its own
+   * (a copy of an earlier start of the same ownership is not this start's memory).
+   */
+  public PartitionConsistency startingUnder(long ownerEpoch) {
+    return epoch < ownerEpoch ? restartedUnder(ownerEpoch) : new PartitionConsistency(0, Map.of(), Map.of(), ownerEpoch);
+  }
+
   /** The state a new owner starts from: the offsets that are in PostgreSQL, no status notes. */
   private PartitionConsistency restartedUnder(long newEpoch) {
     Map<String, Watermark> restarted = new TreeMap<>();
@@ -75,16 +85,29 @@ public record PartitionConsistency(long cpOffset, Map<String, Watermark> entitie
   }
 
   /**
-   * How two copies of the state merge (publications arriving out of order, the two sides of a
-   * healed split-brain): the newer epoch wins whole; within one epoch the larger of every offset is
-   * kept, and status notes come from {@code newer} as they are.
+   * How two copies of the state merge (publications arriving out of order, the owner's copy written
+   * over the cluster map's, the two sides of a healed split-brain): the newer epoch wins, except that
+   * neither {@code cpOffset} nor an entity's storage watermark drops below the older epoch's (what is
+   * in PostgreSQL stays there whoever owns the partition; a new owner's first reports may not have
+   * caught up with the last copy its predecessor published); within one epoch the larger of every offset is kept, and
+   * status notes come from {@code newer} as they are.
    */
   public PartitionConsistency merge(PartitionConsistency newer) {
     if (newer.epoch != epoch) {
-      return newer.epoch > epoch ? newer : this;
+      PartitionConsistency later = newer.epoch > epoch ? newer : this;
+      PartitionConsistency earlier = newer.epoch > epoch ? this : newer;
+      return later.withStorageOf(earlier);
     }
     PartitionConsistency offsets = advance(Advance.of(newer));
     return new PartitionConsistency(offsets.cpOffset(), offsets.entities(), newer.status(), epoch);
+  }
+
+  /** The same state with its offset and each of its entities' storage watermarks raised to {@code earlier}'s, if lower. */
+  private PartitionConsistency withStorageOf(PartitionConsistency earlier) {
+    Map<String, Watermark> raised = new TreeMap<>(entities);
+    entities.forEach((entity, w) -> raised.put(entity, w.advance(Level.STORAGE, earlier.entity(entity).storage())));
+    long cp = Math.max(cpOffset, earlier.cpOffset);
+    return raised.equals(entities) && cp == cpOffset ? this : new PartitionConsistency(cp, raised, status, epoch);
   }
 
   public boolean covers(String entity, Level level, long offset) {

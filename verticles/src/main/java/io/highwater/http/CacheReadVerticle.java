@@ -12,8 +12,8 @@ import io.highwater.cluster.Ownership;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.config.ViewConfig;
-import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;
+import io.highwater.coordinator.CoordinatorClient;
 import io.highwater.coordinator.Level;
 import io.highwater.coordinator.PartitionConsistency;
 import io.highwater.event.Aggregate;
@@ -44,7 +44,6 @@ public final class CacheReadVerticle extends VerticleBase {
   private final AppRegistry apps;
   private final Pool pool;
   private final OwnedPartitions owned;
-  private final ConsistencyMap map;
   private final KeyRing keyRing;
   private final AuthKey authKey;
   private TokenVerifier verifier;
@@ -52,7 +51,7 @@ public final class CacheReadVerticle extends VerticleBase {
   private RecordReader records;
   private ViewReader views;
 
-  public CacheReadVerticle(Ownership ownership, HighwaterConfig config, AppRegistry apps, Pool pool, OwnedPartitions owned, ConsistencyMap map,
+  public CacheReadVerticle(Ownership ownership, HighwaterConfig config, AppRegistry apps, Pool pool, OwnedPartitions owned,
       KeyRing keyRing, AuthKey authKey) {
     this.authKey = authKey;
     this.partition = ownership.partition();
@@ -61,7 +60,6 @@ public final class CacheReadVerticle extends VerticleBase {
     this.apps = apps;
     this.pool = pool;
     this.owned = owned;
-    this.map = map;
     this.keyRing = keyRing;
   }
 
@@ -82,7 +80,9 @@ public final class CacheReadVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    watch = new ConsistencyWatch(vertx, map);
+    // This node's coordinator, not the cluster map: the owner's watermarks are what its cache holds.
+    CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), partition, epoch);
+    watch = new ConsistencyWatch(vertx, id -> coordinator.current());
     verifier = TokenVerifier.create(vertx, authKey);
     // Watermarks of another epoch are another owner's: this node's cache does not back them.
     Predicate<PartitionConsistency> ours = state -> state.epoch() == epoch;

@@ -2,20 +2,24 @@ package io.highwater.http;
 
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.AppConfig;
-import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.coordinator.PartitionConsistency;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET .../consistency}: the command processor's offset and every entity's watermarks. */
+/**
+ * {@code GET .../consistency}: the command processor's offset and every entity's watermarks, as the
+ * partition's owner answers them (ADR 0013): an append it acknowledged is covered, whichever node asks.
+ */
 final class ConsistencyHandler {
 
   private final Apps apps;
-  private final ConsistencyWatch watch;
+  private final OwnerConsistency owner;
+  private final long timeoutMs;
 
-  ConsistencyHandler(Apps apps, ConsistencyWatch watch) {
+  ConsistencyHandler(Apps apps, OwnerConsistency owner, long timeoutMs) {
     this.apps = apps;
-    this.watch = watch;
+    this.owner = owner;
+    this.timeoutMs = timeoutMs;
   }
 
   void partition(RoutingContext ctx) {
@@ -27,9 +31,9 @@ final class ConsistencyHandler {
   }
 
   private void answer(RoutingContext ctx, AppConfig app, PartitionId partition) {
-    watch.current(partition)
+    owner.ask(partition, timeoutMs)
         .onSuccess(state -> Responses.json(ctx, 200, toJson(app, partition, state)))
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("consistency map unavailable: " + e.getMessage())));
+        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("partition " + partition + " has no owner answering: " + e.getMessage())));
   }
 
   static JsonObject toJson(AppConfig app, PartitionId partition, PartitionConsistency state) {

@@ -55,6 +55,8 @@ public final class HttpVerticle extends VerticleBase {
   private final AppDeployer deployer;
   private final HighwaterMetrics metrics;
   private ConsistencyWatch watch;
+  private OwnerRoute route;
+  private OwnerConsistency ownerConsistency;
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
@@ -73,7 +75,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    watch = new ConsistencyWatch(vertx, new ConsistencyMap(vertx, hazelcast));
+    route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
+    ownerConsistency = new OwnerConsistency(route, new ConsistencyMap(vertx, hazelcast), config.reads().ownerMarginMs());
+    watch = new ConsistencyWatch(vertx, ownerConsistency);
     return watch.start(deployer.registry().partitions())
         .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(new PercentEscapes(router())).listen(config.http().port(), config.http().host()))
         .onSuccess(s -> server = s);
@@ -95,14 +99,13 @@ public final class HttpVerticle extends VerticleBase {
     Apps apps = new Apps(deployer.registry());
     EventLog log = new EventLog(pool, owned);
     Opener opener = new Opener(keyRing);
-    OwnerRoute route = new OwnerRoute(vertx, config.cluster().routeRetryMs());
     OwnerReads ownerReads = new OwnerReads(route, config.reads().ownerMarginMs());
     AppendHandler append = new AppendHandler(apps, new BatchParser(config.limits().maxEvents(), Clock.systemUTC()),
         route, config.commandProcessor().requestTimeoutMs(), opener, appendMeters());
     RecordsHandler recordsHandler = new RecordsHandler(apps, new RecordReader(vertx, watch, new RecordStore(pool, owned), opener, state -> true),
         ownerReads, log, config.reads(), opener);
     LogHandler logHandler = new LogHandler(apps, log, config.limits(), opener);
-    ConsistencyHandler consistency = new ConsistencyHandler(apps, watch);
+    ConsistencyHandler consistency = new ConsistencyHandler(apps, ownerConsistency, config.reads().defaultTimeoutMs());
     ViewsHandler views = new ViewsHandler(vertx, apps, new ViewReader(vertx, watch, new ViewStore(pool, owned), keyRing, state -> true), ownerReads,
         config.reads(), route, config.commandProcessor().requestTimeoutMs());
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch, metrics);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The consistency map's values and reports cross a real Hazelcast member through their own serializers, unchanged. */
+/** The consistency map's values and the owners' copies cross a real Hazelcast member through their own serializers, unchanged. */
 class ConsistencySerializersTest {
 
   private static HazelcastInstance member;
@@ -43,26 +43,35 @@ class ConsistencySerializersTest {
       Map.of("records", new Watermark(42, 40), "view:books_by_author", new Watermark(41, 0)),
       Map.of("view:fragile", "{\"status\":\"failed\",\"offset\":7}"), 3);
 
-  private static final Advance REPORT = new Advance(43, Map.of("records", 43L), Map.of("view:books_by_author", 41L),
-      Map.of("view:fragile", ""), 3);
+  /** A later copy of the same owner: one offset further, the failure note cleared. */
+  private static final PartitionConsistency LATER = new PartitionConsistency(43,
+      Map.of("records", new Watermark(43, 40), "view:books_by_author", new Watermark(41, 0)), Map.of(), 3);
 
   @Test
-  void values_and_reports_round_trip_through_their_own_serializers() {
+  void values_and_owner_copies_round_trip_through_their_own_serializers() {
     assertRoundTrip(STATE, 1001);
     assertRoundTrip(PartitionConsistency.EMPTY, 1001);
-    assertRoundTrip(REPORT, 1002);
-    Data processor = serialization.toData(new AdvanceProcessor(REPORT));
-    assertThat(processor.getType()).isEqualTo(1003);
-    assertThat(((AdvanceProcessor) serialization.toObject(processor)).report()).isEqualTo(REPORT);
+    Data processor = serialization.toData(new OwnerCopyProcessor(LATER));
+    assertThat(processor.getType()).isEqualTo(1004);
+    assertThat(((OwnerCopyProcessor) serialization.toObject(processor)).copy()).isEqualTo(LATER);
   }
 
   @Test
-  void an_advance_applied_on_the_member_answers_the_advanced_state() {
+  void an_owner_copy_merged_on_the_member_answers_the_merged_entry_and_a_stale_one_lowers_nothing() {
     var map = member.<String, PartitionConsistency>getMap(ConsistencyMap.MAP_NAME);
     map.put("bookstore/0", STATE);
-    PartitionConsistency advanced = map.submitToKey("bookstore/0", new AdvanceProcessor(REPORT)).toCompletableFuture().join();
-    assertThat(advanced).isEqualTo(STATE.advance(REPORT));
-    assertThat(map.get("bookstore/0")).isEqualTo(advanced);
+    PartitionConsistency merged = map.submitToKey("bookstore/0", new OwnerCopyProcessor(LATER)).toCompletableFuture().join();
+    assertThat(merged).isEqualTo(STATE.merge(LATER));
+    assertThat(merged.cpOffset()).isEqualTo(43);
+    assertThat(merged.status()).isEmpty();
+    assertThat(map.get("bookstore/0")).isEqualTo(merged);
+
+    PartitionConsistency stale = map.submitToKey("bookstore/0", new OwnerCopyProcessor(STATE)).toCompletableFuture().join();
+    assertThat(stale.cpOffset()).isEqualTo(43);
+    assertThat(stale.entity("records")).isEqualTo(new Watermark(43, 40));
+
+    PartitionConsistency fresh = map.submitToKey("bookstore/1", new OwnerCopyProcessor(LATER)).toCompletableFuture().join();
+    assertThat(fresh).isEqualTo(LATER);
   }
 
   private static void assertRoundTrip(Object value, int typeId) {

@@ -357,7 +357,8 @@ class PartitionConsistencyTest {
       assertThat(policy.merge(value(underOne), value(ahead))).isEqualTo(ahead);
       assertThat(policy.merge(value(ahead), value(underOne))).isEqualTo(ahead);
       PartitionConsistency moved = underOne.advance(Advance.cpOffset(9).under(2));
-      assertThat(policy.merge(value(ahead), value(moved))).isEqualTo(moved);
+      // The newer epoch wins, with the storage the older one had reached: that is in PostgreSQL.
+      assertThat(policy.merge(value(ahead), value(moved))).isEqualTo(moved.advance(Advance.storage(RECORDS, 9).under(2)));
       assertThat(policy.merge(value(moved), null)).isEqualTo(moved);
     }
 
@@ -369,18 +370,100 @@ class PartitionConsistencyTest {
       assertThat(Advance.fromJson(report.toJson())).isEqualTo(report);
     }
 
-    private static com.hazelcast.spi.merge.MergingValue<PartitionConsistency> value(PartitionConsistency state) {
-      return new com.hazelcast.spi.merge.MergingValue<>() {
-        @Override
-        public PartitionConsistency getValue() {
-          return state;
-        }
-
-        @Override
-        public Object getRawValue() {
-          return state;
-        }
-      };
+    @Test
+    void aNewOwnerStartsFromTheStorageWatermarksOfTheCopyItFinds() {
+      PartitionConsistency start = underOne.startingUnder(2);
+      assertThat(start.epoch()).isEqualTo(2);
+      assertThat(start.cpOffset()).isEqualTo(9);
+      assertThat(start.entity(RECORDS)).isEqualTo(new Watermark(6, 6));
+      assertThat(start.entity(BY_AUTHOR)).isEqualTo(new Watermark(4, 4));
+      assertThat(start.status()).isEmpty();
+      assertThat(PartitionConsistency.EMPTY.startingUnder(1)).isEqualTo(new PartitionConsistency(0, Map.of(), Map.of(), 1));
     }
+
+    @Test
+    void anOwnerTrustsNoCopyOfItsOwnOrANewerEpoch() {
+      assertThat(underOne.startingUnder(1)).isEqualTo(new PartitionConsistency(0, Map.of(), Map.of(), 1));
+      PartitionConsistency deposed = underOne.advance(Advance.cpOffset(9).under(3)).startingUnder(2);
+      assertThat(deposed).isEqualTo(new PartitionConsistency(0, Map.of(), Map.of(), 2));
+    }
+
+    @Test
+    void aNewerEpochNeverShowsLessStorageThanTheOlderOneReached() {
+      // The new owner's first copy, before its actualizers reported their checkpoints.
+      PartitionConsistency early = new PartitionConsistency(9, Map.of(RECORDS, new Watermark(5, 5)), Map.of(), 2);
+      PartitionConsistency merged = underOne.merge(early);
+      assertThat(merged.epoch()).isEqualTo(2);
+      assertThat(merged.entity(RECORDS)).isEqualTo(new Watermark(6, 6));
+      assertThat(early.merge(underOne)).isEqualTo(merged);
+      // An entity the newer epoch does not have (a view removed) does not come back.
+      assertThat(merged.entities()).containsOnlyKeys(RECORDS);
+    }
+  }
+
+  /**
+   * The owner's first-hand state and its copies (ADR 0013): whatever subset of an owner's copies a
+   * node or the cluster map has merged, in whatever order, it never claims more than the owner had
+   * reached, and once the last copy arrives it equals it.
+   */
+  @Nested
+  class OwnerCopies {
+
+    @Test
+    void noMergeOfAnOwnersCopiesRunsAheadOfTheOwner() {
+      Random random = new Random(20261202L);
+      for (int round = 0; round < 300; round++) {
+        PartitionConsistency owner = PartitionConsistency.EMPTY.startingUnder(1 + random.nextInt(3));
+        List<PartitionConsistency> copies = new ArrayList<>();
+        for (int i = 0; i < 1 + random.nextInt(20); i++) {
+          owner = owner.advance(randomReport(random).under(owner.epoch()));
+          copies.add(owner);
+        }
+        PartitionConsistency merged = PartitionConsistency.EMPTY;
+        List<PartitionConsistency> arriving = new ArrayList<>(copies);
+        Collections.shuffle(arriving, random);
+        for (PartitionConsistency copy : arriving) {
+          if (random.nextInt(4) == 0 && copy != owner) {
+            continue;
+          }
+          merged = merged.merge(copy);
+          assertThat(merged.cpOffset()).as("round %d", round).isLessThanOrEqualTo(owner.cpOffset());
+          for (String entity : ENTITIES) {
+            assertThat(merged.entity(entity).cache()).as("round %d %s cache", round, entity).isLessThanOrEqualTo(owner.entity(entity).cache());
+            assertThat(merged.entity(entity).storage()).as("round %d %s storage", round, entity)
+                .isLessThanOrEqualTo(owner.entity(entity).storage());
+          }
+        }
+        assertThat(merged.merge(owner).entities()).as("round %d, the last copy arrived", round).isEqualTo(owner.entities());
+      }
+    }
+
+    private Advance randomReport(Random random) {
+      Map<String, Long> cache = new HashMap<>();
+      Map<String, Long> storage = new HashMap<>();
+      for (String entity : ENTITIES) {
+        if (random.nextInt(3) == 0) {
+          cache.put(entity, (long) random.nextInt(100));
+        }
+        if (random.nextInt(3) == 0) {
+          storage.put(entity, (long) random.nextInt(100));
+        }
+      }
+      return new Advance(random.nextInt(100), cache, storage);
+    }
+  }
+
+  private static com.hazelcast.spi.merge.MergingValue<PartitionConsistency> value(PartitionConsistency state) {
+    return new com.hazelcast.spi.merge.MergingValue<>() {
+      @Override
+      public PartitionConsistency getValue() {
+        return state;
+      }
+
+      @Override
+      public Object getRawValue() {
+        return state;
+      }
+    };
   }
 }

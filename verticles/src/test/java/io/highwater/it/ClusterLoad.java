@@ -94,9 +94,13 @@ final class ClusterLoad implements AutoCloseable {
   private final long seed;
 
   private volatile List<Node> targets;
+  /** The workspaces new events go to: all of them unless {@link #aim} narrowed them. */
+  private volatile List<String> aimed;
   private final AtomicLong roundRobin = new AtomicLong();
   private final Map<String, Sent> attempted = new ConcurrentHashMap<>();
   private final Map<String, Ack> acks = new ConcurrentHashMap<>();
+  /** When each event was first sent (nanoTime), acknowledged or not. */
+  private final Map<String, Long> firstSends = new ConcurrentHashMap<>();
   private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
   private final Queue<String> errors = new ConcurrentLinkedQueue<>();
   private final Map<String, LongAdder> outcomes = new ConcurrentSkipListMap<>();
@@ -118,6 +122,7 @@ final class ClusterLoad implements AutoCloseable {
     this.seed = seed;
     this.workspaces.forEach(ws -> partitionOfWs.put(ws, partitionOf(ws)));
     this.targets = cluster.running();
+    this.aimed = this.workspaces;
   }
 
   /** The partition of a workspace: CRC32 of its UTF-8 bytes modulo the partition count (API.md, Names). */
@@ -142,6 +147,14 @@ final class ClusterLoad implements AutoCloseable {
 
   List<String> workspaces() {
     return workspaces;
+  }
+
+  /** New events go only to these workspaces (of {@link #workspaces}) from now on; events under way finish where they are. */
+  void aim(Collection<String> some) {
+    if (some.isEmpty() || !workspaces.containsAll(some)) {
+      throw new IllegalArgumentException("aim at some of the load's workspaces, got " + some);
+    }
+    aimed = List.copyOf(some);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -222,7 +235,8 @@ final class ClusterLoad implements AutoCloseable {
     int created = 0;
     try {
       while (running) {
-        String ws = workspaces.get(random.nextInt(workspaces.size()));
+        List<String> now = aimed;
+        String ws = now.get(random.nextInt(now.size()));
         List<Book> mine = books.computeIfAbsent(ws, w -> new ArrayList<>());
         List<Book> writable = mine.stream().filter(b -> !b.tainted).toList();
         Book book;
@@ -273,6 +287,7 @@ final class ClusterLoad implements AutoCloseable {
     attempted.put(sent.id(), sent);
     String body = sent.body().encode();
     long first = System.nanoTime();
+    firstSends.put(sent.id(), first);
     long deadline = first + eventDeadline.toNanos();
     int attempts = 0;
     String last = "not sent";
@@ -458,6 +473,32 @@ final class ClusterLoad implements AutoCloseable {
     Map<String, Long> counted = new TreeMap<>();
     outcomes.forEach((k, v) -> counted.put(k, v.sum()));
     return counted;
+  }
+
+  /**
+   * How long each event first sent within [fromNanos, toNanos] to one of {@code partitions} took from
+   * that first send to its acknowledgement, in nanoseconds, sorted; and how many such events were
+   * sent (acknowledged or not: one never acknowledged is also among the errors).
+   */
+  record Latencies(List<Long> nanos, long sent) {
+    double quantileSeconds(double q) {
+      return nanos.isEmpty() ? 0 : nanos.get(Math.min(nanos.size() - 1, (int) Math.ceil(q * nanos.size()) - 1)) / 1e9;
+    }
+
+    String describe() {
+      return String.format("%d sent, %d acknowledged, p50 %.3f s, p99 %.3f s, max %.3f s", sent, nanos.size(), quantileSeconds(0.5),
+          quantileSeconds(0.99), quantileSeconds(1.0));
+    }
+  }
+
+  Latencies latenciesFirstSentBetween(Set<Integer> partitions, long fromNanos, long toNanos) {
+    List<Long> nanos = acks.values().stream()
+        .filter(a -> partitions.contains(a.partition()) && a.firstSentNanos() >= fromNanos && a.firstSentNanos() <= toNanos)
+        .map(a -> a.ackNanos() - a.firstSentNanos()).sorted().toList();
+    long sent = firstSends.entrySet().stream()
+        .filter(e -> partitions.contains(attempted.get(e.getKey()).partition()) && e.getValue() >= fromNanos && e.getValue() <= toNanos)
+        .count();
+    return new Latencies(nanos, sent);
   }
 
   /** The longest time an acknowledged event took from its first send to its acknowledgement, in seconds. */

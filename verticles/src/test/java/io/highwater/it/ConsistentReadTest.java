@@ -237,7 +237,7 @@ class ConsistentReadTest {
 
     HttpResponse<Buffer> response = node.get("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
-    Pattern line = Pattern.compile("^highwater_cp_offset\\{app=\"bookstore\",partition=\"(\\d+)\"} (\\d+)$", Pattern.MULTILINE);
+    Pattern line = Pattern.compile("^highwater_cp_offset\\{app=\"bookstore\",partition=\"(\\d+)\"} (\\d+)(?:\\.0)?$", Pattern.MULTILINE);
     Matcher m = line.matcher(response.bodyAsString());
     Map<Integer, Long> cpOffsets = new HashMap<>();
     while (m.find()) {
