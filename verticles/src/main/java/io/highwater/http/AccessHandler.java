@@ -5,9 +5,9 @@ import io.highwater.auth.AuthFailure;
 import io.highwater.auth.Identity;
 import io.highwater.auth.Scope;
 import io.highwater.auth.TokenVerifier;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,7 +19,8 @@ import java.util.Optional;
  * ({@link AccessRules}, 403) before any handler runs; the handlers find the caller's
  * {@link Identity} with {@link #identity}, and pass its token on with whatever they forward.
  */
-final class AccessHandler implements Handler<RoutingContext> {
+// A platform handler: Vert.x runs those first on a route, so the check precedes every body handler.
+final class AccessHandler implements PlatformHandler {
 
   private static final String IDENTITY = "highwater.identity";
   private static final String BEARER = "Bearer ";

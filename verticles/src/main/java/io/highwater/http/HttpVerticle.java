@@ -111,9 +111,10 @@ public final class HttpVerticle extends VerticleBase {
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch, metrics);
 
     Router router = Router.router(vertx);
-    // Before every /v1/ route, so that 401 and 403 come before any handler (and a wrong method is 405 only for a valid token).
-    router.route("/v1/*").handler(new AccessHandler(TokenVerifier.create(vertx, authKey), AccessRules.API));
-    Routes routes = new Routes(router);
+    // The first handler of every /v1/ route, so that 401 and 403 come before any other (a route of its own would
+    // add its path to every request's route label in the metrics).
+    AccessHandler access = new AccessHandler(TokenVerifier.create(vertx, authKey), AccessRules.API);
+    Routes routes = new Routes(router, "/v1/", access);
     routes.add(HttpMethod.POST, "/v1/apps/:app/ws/:ws/events", r -> r
         .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
@@ -143,6 +144,8 @@ public final class HttpVerticle extends VerticleBase {
     routes.add(HttpMethod.GET, "/health/ready", r -> r.handler(HealthCheckHandler.createWithHealthChecks(readinessChecks())));
     routes.add(HttpMethod.GET, "/", r -> r.handler(ctx -> Responses.json(ctx, 200, Root.json())));
     ConsoleRoutes.mount(router);
+    // A /v1/ path no route serves, or a method it does not take: 401 without a valid token, then 404 or 405.
+    router.route("/v1/*").handler(access);
     routes.methodNotAllowed();
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {
