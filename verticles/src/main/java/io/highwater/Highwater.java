@@ -4,6 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import io.highwater.apps.AppDeployer;
 import io.highwater.apps.AppRegistry;
 import io.highwater.apps.AppsVerticle;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.AuthKeys;
+import io.highwater.auth.DevToken;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
@@ -126,19 +129,35 @@ public final class Highwater {
     registerCodecs(vertx.eventBus());
     Future<ProjectorKinds> kinds = vertx.executeBlocking(() -> projectorKinds(config));
     Future<MasterKey> master = kinds.compose(k -> vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir())));
-    return master.compose(m -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
+    Future<AuthKey> auth = master.compose(m -> vertx.executeBlocking(() -> authKey(vertx, config)));
+    return auth.compose(a -> vertx.executeBlocking(() -> embeddedIfNeeded(config))).compose(embedded -> {
       database.complete(embedded);
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
           .compose(db -> KeyCheck.verify(db.pool(), master.result()).map(db))
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result(), metrics)
+          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result(), metrics,
+                  auth.result())
               .map(deployed -> {
-                LOG.info("Highwater listening on http://{}:{}, database {}{}, cluster '{}' member {}:{}",
-                    config.http().host(), config.http().port(), db.describe(), embedded.isPresent() ? " (embedded)" : "",
+                LOG.info("Highwater listening on {}://{}:{}, database {}{}, cluster '{}' member {}:{}",
+                    config.http().tls() ? "https" : "http", config.http().host(), config.http().port(), db.describe(),
+                    embedded.isPresent() ? " (embedded)" : "",
                     config.cluster().name(), config.cluster().host(), config.cluster().port());
                 return new Highwater(vertx, embedded, config.http().port(), deployed, metrics);
               }));
     });
+  }
+
+  /** The key tokens are checked with; a generated one comes with a development token, {@code none} with a warning. */
+  private static AuthKey authKey(Vertx vertx, HighwaterConfig config) {
+    AuthKey key = AuthKeys.load(config.auth(), config.dataDir());
+    if (key instanceof AuthKey.None) {
+      LOG.warn("HIGHWATER_AUTH=none: no call is authenticated; anyone who reaches port {} may read, write and administer every app",
+          config.http().port());
+    } else if (key instanceof AuthKey.Hs256 hs && hs.generated()) {
+      String host = "0.0.0.0".equals(config.http().host()) ? "localhost" : config.http().host();
+      DevToken.write(vertx, hs, config.dataDir(), (config.http().tls() ? "https" : "http") + "://" + host + ":" + config.http().port());
+    }
+    return key;
   }
 
   /**
@@ -170,7 +189,7 @@ public final class Highwater {
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
   private static Future<Deployed> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
-      KeyRing keyRing, ProjectorKinds kinds, HighwaterMetrics metrics) {
+      KeyRing keyRing, ProjectorKinds kinds, HighwaterMetrics metrics, AuthKey authKey) {
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
@@ -186,14 +205,15 @@ public final class Highwater {
     AppDefinitions definitions = new AppDefinitions(db.pool());
     AppDeployer deployer = new AppDeployer(vertx, definitions, registry, kinds);
     OwnershipVerticle ownership = new OwnershipVerticle(hazelcast, catalog,
-        new NodePartitions(vertx, config, registry, db.pool(), keyRing, consistency, owned, kinds, metrics, lagHealth), owned, startFailures, registry::partitions,
-        config.cluster(), HazelcastSetup.advertisedHttp(config));
+        new NodePartitions(vertx, config, registry, db.pool(), keyRing, consistency, owned, kinds, metrics, lagHealth, authKey), owned,
+        startFailures, registry::partitions, config.cluster(), HazelcastSetup.advertisedHttp(config));
     // The apps of conf/config.json as version 1 where none is stored, then every stored one.
     Future<Void> apps = Future.all(config.apps().values().stream().map(deployer::seed).toList()).compose(v -> deployer.refresh());
     return apps
         .compose(v -> keyRing.followExpiries())
         .compose(v -> vertx.deployVerticle(new AppsVerticle(deployer, definitions, config.deployment())))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer, metrics),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer,
+                metrics, authKey),
             new DeploymentOptions().setInstances(instances)))
         .compose(http -> vertx.deployVerticle(ownership)
             .compose(id -> ownership.settled())
@@ -215,6 +235,11 @@ public final class Highwater {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The node's Vert.x, for whoever embeds it (tests send on its clustered event bus like another node would). */
+  public Vertx vertx() {
+    return vertx;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.highwater.actualizer.ViewDefinition;
 import io.highwater.actualizer.ViewStart;
 import io.highwater.apps.AppChange;
 import io.highwater.apps.AppRegistry;
+import io.highwater.auth.AuthKey;
 import io.highwater.cluster.Deployments;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.Ownership;
@@ -67,12 +68,14 @@ final class NodePartitions implements PartitionHost {
   private final ProjectorKinds kinds;
   private final HighwaterMetrics metrics;
   private final LagHealth health;
+  private final AuthKey authKey;
   private final Map<PartitionId, Running> running = new ConcurrentHashMap<>();
   /** Each partition's last start, refresh or stop: the next one waits for it. */
   private final Map<PartitionId, Future<Void>> busy = new ConcurrentHashMap<>();
 
   NodePartitions(Vertx vertx, HighwaterConfig config, AppRegistry apps, Pool pool, KeyRing keyRing, ConsistencyMap consistency,
-      OwnedPartitions owned, ProjectorKinds kinds, HighwaterMetrics metrics, LagHealth health) {
+      OwnedPartitions owned, ProjectorKinds kinds, HighwaterMetrics metrics, LagHealth health, AuthKey authKey) {
+    this.authKey = authKey;
     this.metrics = metrics;
     this.health = health;
     this.vertx = vertx;
@@ -126,8 +129,8 @@ final class NodePartitions implements PartitionHost {
     return deployed
         .compose(id -> deployments.deploy(ownership, new CommandProcessorVerticle(partition, new EventLog(pool, owned),
             new RecordStore(pool, owned), cache, coordinator, run.syncViews(), config.commandProcessor(), config.faults(), keyRing,
-            metrics.groupEvents(partition.app()))))
-        .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, apps, pool, owned, keyRing)))
+            metrics.groupEvents(partition.app()), authKey)))
+        .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, apps, pool, owned, keyRing, authKey)))
         .<Void>mapEmpty()
         // The app may have changed while the partition started.
         .compose(v -> refreshNow(partition));
@@ -205,7 +208,7 @@ final class NodePartitions implements PartitionHost {
     return new ViewActualizerVerticle(partition, view, new EventLog(pool, owned), new RecordStore(pool, owned), new ViewStore(pool, owned),
         new ViewCache(vertx, partition, view.name()), coordinator, config.views(), config.faults(),
         metrics.flushes(partition.app(), view.config().entity()), keyRing, sync,
-        new SkippedEvents(pool, owned), how);
+        new SkippedEvents(pool, owned), how, authKey);
   }
 
   private void forgetMemory(PartitionId partition, Collection<String> views) {

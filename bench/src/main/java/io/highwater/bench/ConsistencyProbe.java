@@ -30,10 +30,10 @@ final class ConsistencyProbe {
   }
 
   /** Blocking: a client per event loop, each checked with an await that is answered at once. */
-  static ConsistencyProbe open(Vertx vertx, EventLoops loops, int port, Duration timeout) throws TimeoutException {
+  static ConsistencyProbe open(Vertx vertx, EventLoops loops, int port, Duration timeout, String token) throws TimeoutException {
     Map<Context, HighwaterClient> clients = new HashMap<>();
     for (int i = 0; i < loops.size(); i++) {
-      HighwaterClient client = HighwaterClient.create(vertx, "127.0.0.1", port);
+      HighwaterClient client = HighwaterClient.builder(vertx).node("127.0.0.1", port).token(token).build();
       loops.on(i, () -> client.await(Workload.APP, "ws-0", ENTITY, 0, Level.CACHE).mapEmpty()).await(10, TimeUnit.SECONDS);
       clients.put(loops.get(i), client);
     }

@@ -43,6 +43,7 @@ record Options(
     int growthConnections,
     List<String> serverJavaOpts,
     Map<String, String> serverEnv,
+    String token,
     String command) {
 
   /**
@@ -137,6 +138,9 @@ record Options(
     @Option(names = "--server-env", paramLabel = "KEY=VALUE",
         description = "extra environment of the server process, repeatable (e.g. HIGHWATER_PG_POOL_SIZE=16)")
     List<String> serverEnv = new ArrayList<>();
+    @Option(names = "--token", paramLabel = "JWT", description = "the bearer token of every request (default: the development "
+        + "token the server writes to its data directory when it generates its own auth secret)")
+    String token;
   }
 
   /** The usage text picocli generates from {@link Cli}. */
@@ -198,6 +202,7 @@ record Options(
         Flags.positive("growth-connections", cli.growthConnections),
         Flags.words(cli.serverJavaOpts),
         Map.copyOf(serverEnv),
+        cli.token,
         "java -jar bench/target/highwater-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args)));
     if (options.aggregates() < options.clients()) {
       throw new IllegalArgumentException("--aggregates: at least --clients (" + options.clients() + ") books, one per append in flight");

@@ -40,6 +40,9 @@ final class ServerPhases {
   record Outcome(List<Phase> phases, Results.Aggregates aggregates, List<Results.GrowthStep> growth,
       Results.Memory memory, String ttcMethod) {}
 
+  /** The bearer token of every request: --token, else the one the server wrote for development. */
+  private String token;
+
   /** Blocking: the server from its jar on a fresh database (dropped afterwards), phase after phase. */
   Outcome run(Postgres pg, String database) throws Exception {
     pg.createDatabase(vertx, database).await();
@@ -47,9 +50,11 @@ final class ServerPhases {
         o.workDir().resolve("server"), o.serverJavaOpts(), o.serverEnv())) {
       Benchmark.log("server ready on port " + server.port() + " (pid " + server.pid() + ", log " + server.log() + ")");
       long startKib = server.residentKib();
-      ConsistencyProbe probe = ConsistencyProbe.open(vertx, loops, server.port(), o.ttcTimeout());
+      token = o.token() != null ? o.token()
+          : java.nio.file.Files.readString(o.workDir().resolve("server").resolve("data").resolve("dev-token")).trim();
+      ConsistencyProbe probe = ConsistencyProbe.open(vertx, loops, server.port(), o.ttcTimeout(), token);
       Benchmark.log("time to consistency through " + probe.method());
-      Appender appender = new Appender(client(vertx, server.port(), Math.max(o.clients(), o.growthConnections())), probe,
+      Appender appender = new Appender(client(vertx, server.port(), Math.max(o.clients(), o.growthConnections()), token), probe,
           o.ttcSampleEvery());
       CpuClock cpu = new CpuClock(server.pid());
       ClosedLoop closed = new ClosedLoop(loops, appender, cpu);
@@ -63,7 +68,7 @@ final class ServerPhases {
       }
       List<Phase> phases = new ArrayList<>();
       List<Results.GrowthStep> growth = new ArrayList<>();
-      long firstLog = server.loggedEvents(Workload.APP, partitions);
+      long firstLog = server.loggedEvents(Workload.APP, partitions, token);
       Phase single = logged(phases, closed.run("closed loop, 1 event/append", workload, o.clients(), 1, o.warmup(), o.duration()));
       growth.add(new Results.GrowthStep(firstLog, single, Optional.empty()));
       logged(phases, closed.run("closed loop, " + o.batchSize() + " events/append", workload, o.clients(), o.batchSize(),
@@ -120,24 +125,24 @@ final class ServerPhases {
       throws Exception {
     Workload filler = new Workload("ws", "grow", o.workspaces(), o.authors());
     for (long target : o.growth()) {
-      long before = server.loggedEvents(Workload.APP, partitions);
+      long before = server.loggedEvents(Workload.APP, partitions, token);
       Optional<BulkLoad.Result> fill = Optional.empty();
       if (before < target) {
         Benchmark.log(String.format(Locale.ROOT, "filling the log from %,d to %,d events", before, target));
         fill = Optional.of(bulk.run(filler, target - before, o.growthBatchSize(), o.growthConnections()));
         Benchmark.log(String.format(Locale.ROOT, "filled: %,.0f events/s", fill.get().eventsPerSecond()));
       }
-      long logged = server.loggedEvents(Workload.APP, partitions);
+      long logged = server.loggedEvents(Workload.APP, partitions, token);
       Phase phase = logged(phases, closed.run(String.format(Locale.ROOT, "growth: 1 event/append, %,d events in the log", logged),
           workload, o.clients(), 1, o.warmup(), o.duration()));
       growth.add(new Results.GrowthStep(logged, phase, fill));
     }
   }
 
-  private static WebClient client(Vertx vertx, int port, int connections) {
-    return WebClient.create(vertx,
+  private static WebClient client(Vertx vertx, int port, int connections, String token) {
+    return io.vertx.ext.web.client.WebClientSession.create(WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(connections));
+        new PoolOptions().setHttp1MaxSize(connections))).addHeader("Authorization", "Bearer " + token);
   }
 
   private static Phase logged(List<Phase> phases, Phase phase) {

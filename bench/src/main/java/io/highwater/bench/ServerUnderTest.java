@@ -102,11 +102,11 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   /** Events in the app's log: the sum of its partitions' {@code cpOffset}, offsets being gapless from 1. Blocking. */
-  long loggedEvents(String app, int partitions) throws IOException, InterruptedException {
+  long loggedEvents(String app, int partitions, String token) throws IOException, InterruptedException {
     long events = 0;
     for (int p = 0; p < partitions; p++) {
       HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apps/" + app + "/partitions/" + p
-          + "/consistency")).timeout(Duration.ofSeconds(10)).build();
+          + "/consistency")).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IOException("GET " + request.uri() + ": " + response.statusCode() + " " + response.body());

@@ -18,6 +18,12 @@ class OptionsTest {
   }
 
   @Test
+  void theTokenIsTheServersDevelopmentOneUnlessGiven() {
+    assertThat(Options.defaults().token()).isNull();
+    assertThat(Options.parse(new String[] {"--token", "a.b.c"}).token()).isEqualTo("a.b.c");
+  }
+
+  @Test
   void appendsStayWithinTheServersEventsPerAppend() {
     assertThat(Options.parse(new String[] {"--growth-batch-size", "1000", "--aggregate-history", "1000"}).growthBatchSize()).isEqualTo(1000);
     assertThatThrownBy(() -> Options.parse(new String[] {"--growth-batch-size", "1001"}))

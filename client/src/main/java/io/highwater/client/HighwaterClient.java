@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -50,8 +51,7 @@ public final class HighwaterClient {
 
   /** A client of the node serving HTTP (and {@code /v1/ws}) on {@code host:port}. */
   public static HighwaterClient create(Vertx vertx, String host, int port) {
-    return create(vertx, new WebClientOptions().setDefaultHost(host).setDefaultPort(port), new PoolOptions(),
-        new WebSocketClientOptions());
+    return builder(vertx).node(host, port).build();
   }
 
   /**
@@ -60,16 +60,72 @@ public final class HighwaterClient {
    */
   public static HighwaterClient create(Vertx vertx, WebClientOptions httpOptions, PoolOptions pool,
       WebSocketClientOptions webSocketOptions) {
-    Objects.requireNonNull(vertx, "vertx");
-    Context context = vertx.getOrCreateContext();
-    WebClient http = WebClient.create(vertx, httpOptions, pool);
-    WebSocketConnectOptions connect = new WebSocketConnectOptions()
-        .setHost(httpOptions.getDefaultHost())
-        .setPort(httpOptions.getDefaultPort())
-        .setSsl(httpOptions.isSsl())
-        .setURI("/v1/ws");
-    return new HighwaterClient(http, new Notifications(context, vertx.createWebSocketClient(webSocketOptions), connect),
-        httpOptions.getDefaultHost() + ":" + httpOptions.getDefaultPort());
+    return builder(vertx).http(httpOptions).pool(pool).webSocket(webSocketOptions).build();
+  }
+
+  /** A builder of clients of the node at {@code localhost:8080} unless told otherwise. */
+  public static Builder builder(Vertx vertx) {
+    return new Builder(Objects.requireNonNull(vertx, "vertx"));
+  }
+
+  /** The options of a client: where the node is, its HTTP and WebSocket clients, and the caller's token. */
+  public static final class Builder {
+
+    private final Vertx vertx;
+    private WebClientOptions http = new WebClientOptions().setDefaultHost("localhost").setDefaultPort(8080);
+    private PoolOptions pool = new PoolOptions();
+    private WebSocketClientOptions webSocket = new WebSocketClientOptions();
+    private String token;
+
+    private Builder(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    /** The node serving HTTP (and {@code /v1/ws}) on {@code host:port}. */
+    public Builder node(String host, int port) {
+      http = new WebClientOptions(http).setDefaultHost(host).setDefaultPort(port);
+      return this;
+    }
+
+    /** The HTTP client's options: their default host, port and SSL name the node (the socket connects there too). */
+    public Builder http(WebClientOptions options) {
+      http = new WebClientOptions(options);
+      return this;
+    }
+
+    /** Sizes the HTTP connection pool. */
+    public Builder pool(PoolOptions options) {
+      pool = options;
+      return this;
+    }
+
+    public Builder webSocket(WebSocketClientOptions options) {
+      webSocket = options;
+      return this;
+    }
+
+    /** The bearer token (a JWT) sent with every request and the WebSocket's upgrade; none by default. */
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    public HighwaterClient build() {
+      Context context = vertx.getOrCreateContext();
+      WebClient client = WebClient.create(vertx, http, pool);
+      WebSocketConnectOptions connect = new WebSocketConnectOptions()
+          .setHost(http.getDefaultHost())
+          .setPort(http.getDefaultPort())
+          .setSsl(http.isSsl())
+          .setURI("/v1/ws");
+      if (token != null) {
+        String bearer = "Bearer " + token;
+        client = WebClientSession.create(client).addHeader("Authorization", bearer);
+        connect.addHeader("Authorization", bearer);
+      }
+      return new HighwaterClient(client, new Notifications(context, vertx.createWebSocketClient(webSocket), connect),
+          http.getDefaultHost() + ":" + http.getDefaultPort());
+    }
   }
 
   // ---- append ----

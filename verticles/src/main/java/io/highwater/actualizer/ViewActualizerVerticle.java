@@ -1,5 +1,10 @@
 package io.highwater.actualizer;
 
+import io.highwater.auth.AuthFailure;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.Role;
+import io.highwater.auth.Scope;
+import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
@@ -69,6 +74,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private final FaultHook faults;
   private final FlushMeters meters;
   private final KeyRing keyRing;
+  private final AuthKey authKey;
+  private TokenVerifier verifier;
   /** Of a sync view: the command processor's side of it, left alone while this verticle repairs the view. */
   private final SyncView syncView;
   private final SkippedEvents skippedEvents;
@@ -101,7 +108,8 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   public ViewActualizerVerticle(PartitionId partition, ViewDefinition view, EventLog log, RecordStore checkpoints,
       ViewStore store, ViewCache cache, ConsistencyCoordinator coordinator, HighwaterConfig.Views config, FaultHook faults, FlushMeters meters,
-      KeyRing keyRing, SyncView syncView, SkippedEvents skippedEvents, ViewStart how) {
+      KeyRing keyRing, SyncView syncView, SkippedEvents skippedEvents, ViewStart how, AuthKey authKey) {
+    this.authKey = authKey;
     this.meters = meters;
     this.how = how;
     this.partition = partition;
@@ -129,6 +137,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    verifier = TokenVerifier.create(vertx, authKey);
     live = liveTrack(new AggregateStates(config.stateCacheSize(), keyRing));
     tail = new LiveTail(config.logPageSize());
     // A copy left by a rebuild that did not finish is started over on request, not resumed.
@@ -380,8 +389,15 @@ public final class ViewActualizerVerticle extends VerticleBase {
     return coordinator.commit(new Advance(0, Map.of(), Map.of(), Map.of(entity(), note(new JsonObject())))).mapEmpty();
   }
 
-  /** {@code resume} tries the failed view again now; {@code skip} records its failed event as skipped, then tries again. */
+  /** A repair may be asked for from any node: the token is checked here again ({@code admin} on the app). */
   private void onRepair(Message<JsonObject> request) {
+    verifier.check(request.body().getString("credential"), Scope.app(Role.ADMIN, partition.app()))
+        .onSuccess(identity -> repair(request))
+        .onFailure(e -> request.fail(e instanceof AuthFailure refused ? refused.status() : 503, e.getMessage()));
+  }
+
+  /** {@code resume} tries the failed view again now; {@code skip} records its failed event as skipped, then tries again. */
+  private void repair(Message<JsonObject> request) {
     String op = request.body().getString("op");
     if (!failed || fault == null) {
       request.fail(409, "view '" + view.name() + "' of partition " + partition.partition() + " is not failed or parked"
@@ -501,7 +517,14 @@ public final class ViewActualizerVerticle extends VerticleBase {
     });
   }
 
-  private void onRebuild(Message<Object> request) {
+  /** A rebuild may be asked for from any node: the token is checked here again ({@code admin} on the app). */
+  private void onRebuild(Message<JsonObject> request) {
+    verifier.check(request.body().getString("credential"), Scope.app(Role.ADMIN, partition.app()))
+        .onSuccess(identity -> rebuild(request))
+        .onFailure(e -> request.fail(e instanceof AuthFailure refused ? refused.status() : 503, e.getMessage()));
+  }
+
+  private void rebuild(Message<JsonObject> request) {
     if (copy != null) {
       request.reply(new JsonObject().put("partition", partition.partition()).put("status", "already rebuilding"));
     } else {

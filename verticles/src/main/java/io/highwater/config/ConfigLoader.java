@@ -33,7 +33,7 @@ public final class ConfigLoader {
           Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY")).filter(v -> !v.isBlank()),
           Optional.ofNullable(env.get("HIGHWATER_MASTER_KEY_FILE")).filter(v -> !v.isBlank()),
           inKubernetes(json, env));
-      return HighwaterConfig.fromJson(json, confDir, FaultHook.fromEnvironment(env), keys);
+      return HighwaterConfig.fromJson(json, confDir, FaultHook.fromEnvironment(env), keys, keys.mustBeGiven());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }

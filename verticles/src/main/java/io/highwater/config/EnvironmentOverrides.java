@@ -25,7 +25,8 @@ public final class EnvironmentOverrides {
       "HIGHWATER_HTTP_INSTANCES", "threads.httpInstances",
       "HIGHWATER_PG_URL", "postgres.url",
       "HIGHWATER_PG_POOL_SIZE", "postgres.poolSize",
-      "HIGHWATER_HELD_AGGREGATES", "commandProcessor.heldAggregates");
+      "HIGHWATER_HELD_AGGREGATES", "commandProcessor.heldAggregates",
+      "HIGHWATER_AUTH", "auth.mode");
 
   private EnvironmentOverrides() {}
 

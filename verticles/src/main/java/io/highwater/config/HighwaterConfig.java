@@ -27,7 +27,8 @@ public record HighwaterConfig(
     Map<String, AppConfig> apps,
     Path confDir,
     FaultHook faults,
-    Keys keys) {
+    Keys keys,
+    Auth auth) {
 
   /**
    * Where the master key comes from (environment only, never the config file): inline, a file, or
@@ -38,7 +39,50 @@ public record HighwaterConfig(
     public static final Keys NONE = new Keys(Optional.empty(), Optional.empty(), false);
   }
 
-  public record Http(String host, int port) {}
+  /** The HTTP API; with both PEM files ({@code tlsCertFile}, {@code tlsKeyFile}) it speaks HTTPS only. */
+  public record Http(String host, int port, Optional<String> tlsCertFile, Optional<String> tlsKeyFile) {
+
+    public Http {
+      if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
+        throw new IllegalArgumentException("http: TLS needs both tlsCertFile and tlsKeyFile (HIGHWATER_HTTP_TLS_CERT_FILE, "
+            + "HIGHWATER_HTTP_TLS_KEY_FILE), got only " + (tlsCertFile.isPresent() ? "tlsCertFile" : "tlsKeyFile"));
+      }
+    }
+
+    public Http(String host, int port) {
+      this(host, port, Optional.empty(), Optional.empty());
+    }
+
+    public boolean tls() {
+      return tlsCertFile.isPresent();
+    }
+  }
+
+  /**
+   * How calls are authenticated (API.md): {@code mode} {@code jwt} (tokens verified under the HS256
+   * {@code hs256Secret}, base64, or the RS256/ES256 public key in the PEM file {@code publicKeyFile};
+   * with neither, a secret generated under the data directory) or {@code none}. {@code mustBeGiven}:
+   * the node runs in Kubernetes, where a secret it generated would be its own, so it refuses to start
+   * without a key.
+   */
+  public record Auth(String mode, Optional<String> hs256Secret, Optional<String> publicKeyFile, boolean mustBeGiven) {
+
+    public static final String JWT = "jwt";
+    public static final String NONE = "none";
+
+    public Auth {
+      if (!JWT.equals(mode) && !NONE.equals(mode)) {
+        throw new IllegalArgumentException("auth.mode: expected \"jwt\" or \"none\", got \"" + mode + "\"");
+      }
+      if (hs256Secret.isPresent() && publicKeyFile.isPresent()) {
+        throw new IllegalArgumentException("auth: expected hs256Secret or publicKeyFile, not both");
+      }
+    }
+
+    public boolean checks() {
+      return JWT.equals(mode);
+    }
+  }
 
   /**
    * Vert.x event loops and HTTP verticle instances; 0 means one per core. Fewer threads than
@@ -197,10 +241,11 @@ public record HighwaterConfig(
 
   /** Reads the JSON document; every key must be present (conf/config.json holds every default). */
   public static HighwaterConfig fromJson(JsonObject json, Path confDir) {
-    return fromJson(json, confDir, FaultHook.NONE, Keys.NONE);
+    return fromJson(json, confDir, FaultHook.NONE, Keys.NONE, false);
   }
 
-  public static HighwaterConfig fromJson(JsonObject json, Path confDir, FaultHook faults, Keys keys) {
+  public static HighwaterConfig fromJson(JsonObject json, Path confDir, FaultHook faults, Keys keys, boolean inKubernetes) {
+    JsonObject auth = json.getJsonObject("auth");
     JsonObject http = json.getJsonObject("http");
     JsonObject threads = json.getJsonObject("threads");
     JsonObject pg = json.getJsonObject("postgres");
@@ -216,7 +261,7 @@ public record HighwaterConfig(
     Map<String, AppConfig> apps = new LinkedHashMap<>();
     json.getJsonObject("apps").forEach(e -> apps.put(e.getKey(), AppConfig.fromJson(e.getKey(), (JsonObject) e.getValue())));
     HighwaterConfig config = new HighwaterConfig(
-        new Http(http.getString("host"), http.getInteger("port")),
+        new Http(http.getString("host"), http.getInteger("port"), present(http, "tlsCertFile"), present(http, "tlsKeyFile")),
         new Threads(threads.getInteger("eventLoops"), threads.getInteger("httpInstances")),
         Path.of(json.getString("dataDir")),
         new Postgres(
@@ -265,8 +310,13 @@ public record HighwaterConfig(
         Map.copyOf(apps),
         confDir,
         faults,
-        keys);
+        keys,
+        new Auth(auth.getString("mode"), present(auth, "hs256Secret"), present(auth, "publicKeyFile"), inKubernetes));
     config.limits().checkAgainst(config.reads());
     return config;
+  }
+
+  private static Optional<String> present(JsonObject json, String key) {
+    return Optional.ofNullable(json.getString(key)).filter(s -> !s.isBlank());
   }
 }

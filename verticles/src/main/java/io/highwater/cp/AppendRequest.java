@@ -12,9 +12,15 @@ import java.util.Set;
 
 /**
  * A validated batch for the workspace {@code ws}, on its way to the partition's command processor;
- * {@code bytes} is what its request body weighed, by which queues and groups are bounded.
+ * {@code bytes} is what its request body weighed, by which queues and groups are bounded;
+ * {@code credential} is the caller's token (null where nothing is checked), which the command
+ * processor checks itself.
  */
-public record AppendRequest(String ws, Batch batch, int bytes) {
+public record AppendRequest(String ws, Batch batch, int bytes, String credential) {
+
+  public AppendRequest(String ws, Batch batch, int bytes) {
+    this(ws, batch, bytes, null);
+  }
 
   public JsonObject toJson() {
     JsonArray events = new JsonArray();
@@ -25,7 +31,8 @@ public record AppendRequest(String ws, Batch batch, int bytes) {
         .put("baseOffset", batch.baseOffset())
         .put("resolved", new JsonArray(new ArrayList<>(batch.resolved())))
         .put("dry", batch.dry())
-        .put("events", events);
+        .put("events", events)
+        .put("credential", credential);
   }
 
   public static AppendRequest fromJson(JsonObject json) {
@@ -34,6 +41,7 @@ public record AppendRequest(String ws, Batch batch, int bytes) {
     Set<Long> resolved = new HashSet<>();
     json.getJsonArray("resolved").forEach(o -> resolved.add(((Number) o).longValue()));
     return new AppendRequest(json.getString("ws"),
-        new Batch(json.getLong("baseOffset"), resolved, json.getBoolean("dry"), events), json.getInteger("bytes"));
+        new Batch(json.getLong("baseOffset"), resolved, json.getBoolean("dry"), events), json.getInteger("bytes"),
+        json.getString("credential"));
   }
 }

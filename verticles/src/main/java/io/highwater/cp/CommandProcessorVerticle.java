@@ -1,6 +1,11 @@
 package io.highwater.cp;
 
 import io.highwater.actualizer.SyncView;
+import io.highwater.auth.AuthFailure;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.Role;
+import io.highwater.auth.Scope;
+import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.PartitionId;
 import io.highwater.config.FaultHook;
@@ -66,6 +71,8 @@ public final class CommandProcessorVerticle extends VerticleBase {
   private final KeyRing keyRing;
   private final AppendQueue<Pending> queue;
   private final TouchIndex touches;
+  private final AuthKey authKey;
+  private TokenVerifier verifier;
   private final DistributionSummary groupEvents;
   private GroupApplier applier;
   private MessageConsumer<AppendRequest> consumer;
@@ -81,8 +88,9 @@ public final class CommandProcessorVerticle extends VerticleBase {
 
   public CommandProcessorVerticle(PartitionId partition, EventLog log, RecordStore recordStore, RecordsCache cache,
       ConsistencyCoordinator coordinator, List<SyncView> syncViews, HighwaterConfig.CommandProcessor config, FaultHook faults,
-      KeyRing keyRing, DistributionSummary groupEvents) {
+      KeyRing keyRing, DistributionSummary groupEvents, AuthKey authKey) {
     this.groupEvents = groupEvents;
+    this.authKey = authKey;
     this.partition = partition;
     this.log = log;
     this.recordStore = recordStore;
@@ -101,6 +109,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    verifier = TokenVerifier.create(vertx, authKey);
     applier = new GroupApplier(partition, log, recordStore, cache, coordinator, syncViews, keyRing, faults, vertx.eventBus());
     return recordStore.checkpoint(partition, PartitionConsistency.RECORDS)
         .compose(checkpoint -> catchUp(checkpoint, true))
@@ -133,7 +142,19 @@ public final class CommandProcessorVerticle extends VerticleBase {
     pending.clear();
   }
 
+  /**
+   * The append may come from any node: its token is checked here again (signature, expiry, a
+   * {@code write} grant on the workspace), whatever the sending node decided.
+   */
   private void onAppend(Message<AppendRequest> message) {
+    AppendRequest request = message.body();
+    verifier.check(request.credential(), Scope.workspace(Role.WRITE, partition.app(), request.ws()))
+        .onSuccess(identity -> admit(message))
+        .onFailure(e -> message.reply(e instanceof AuthFailure refused ? new Outcome.Refused(refused.code(), refused.getMessage())
+            : new Outcome.Unavailable("the token could not be checked: " + e.getMessage())));
+  }
+
+  private void admit(Message<AppendRequest> message) {
     if (stopping) {
       message.reply(new Outcome.Moved("partition " + partition + " is moving to another node; send again"));
       return;

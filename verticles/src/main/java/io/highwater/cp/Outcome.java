@@ -27,6 +27,9 @@ public sealed interface Outcome {
    */
   record Moved(String message) implements Outcome {}
 
+  /** The caller's token was refused ({@code code} {@code unauthorized} or {@code forbidden}); nothing was written. */
+  record Refused(String code, String message) implements Outcome {}
+
   /** The log could not be written; nothing was acknowledged. */
   record Unavailable(String message) implements Outcome {}
 }

@@ -35,6 +35,9 @@ public final class OutcomeJson {
     if (outcome instanceof Outcome.Moved m) {
       return new JsonObject().put("kind", "moved").put("message", m.message());
     }
+    if (outcome instanceof Outcome.Refused r) {
+      return new JsonObject().put("kind", "refused").put("code", r.code()).put("message", r.message());
+    }
     return new JsonObject().put("kind", "unavailable").put("message", ((Outcome.Unavailable) outcome).message());
   }
 
@@ -50,6 +53,7 @@ public final class OutcomeJson {
       case "invalidOffset" -> new Outcome.InvalidOffset(json.getLong("nextOffset"));
       case "rejected" -> new Outcome.Rejected(json.getString("field"), json.getString("message"));
       case "moved" -> new Outcome.Moved(json.getString("message"));
+      case "refused" -> new Outcome.Refused(json.getString("code"), json.getString("message"));
       default -> new Outcome.Unavailable(json.getString("message"));
     };
   }

@@ -25,6 +25,10 @@ public final class ApiError extends RuntimeException {
     return new ApiError(404, "not_found", message, new JsonObject());
   }
 
+  public static ApiError of(io.highwater.auth.AuthFailure refused) {
+    return new ApiError(refused.status(), refused.code(), refused.getMessage(), new JsonObject());
+  }
+
   public static ApiError methodNotAllowed(String message) {
     return new ApiError(405, "method_not_allowed", message, new JsonObject());
   }

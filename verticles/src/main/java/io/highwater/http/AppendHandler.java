@@ -59,7 +59,8 @@ final class AppendHandler implements Handler<RoutingContext> {
       throw e;
     }
     int events = batch.events().size();
-    owner.<Outcome>request(Addresses.commandProcessor(partition), new AppendRequest(ws, batch, ctx.body().length()), timeoutMs,
+    owner.<Outcome>request(Addresses.commandProcessor(partition),
+        new AppendRequest(ws, batch, ctx.body().length(), AccessHandler.identity(ctx).token()), timeoutMs,
             outcome -> outcome instanceof Outcome.Moved)
         .onSuccess(reply -> {
           appMeters.answered(result(reply.body()), events, System.nanoTime() - arrived);
@@ -78,7 +79,7 @@ final class AppendHandler implements Handler<RoutingContext> {
     if (outcome instanceof Outcome.Conflicted) {
       return AppendResult.CONFLICT;
     }
-    if (outcome instanceof Outcome.InvalidOffset || outcome instanceof Outcome.Rejected) {
+    if (outcome instanceof Outcome.InvalidOffset || outcome instanceof Outcome.Rejected || outcome instanceof Outcome.Refused) {
       return AppendResult.REJECTED;
     }
     return AppendResult.UNAVAILABLE;
@@ -128,6 +129,8 @@ final class AppendHandler implements Handler<RoutingContext> {
           new JsonObject().put("nextOffset", invalid.nextOffset())).send(ctx);
     } else if (outcome instanceof Outcome.Rejected rejected) {
       ApiError.badRequest(rejected.field(), rejected.message()).send(ctx);
+    } else if (outcome instanceof Outcome.Refused refused) {
+      new ApiError(refused.code().equals("forbidden") ? 403 : 401, refused.code(), refused.message(), new JsonObject()).send(ctx);
     } else if (outcome instanceof Outcome.Moved moved) {
       ApiError.unavailable(moved.message()).send(ctx);
     } else {

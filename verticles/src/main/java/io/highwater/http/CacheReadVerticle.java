@@ -1,6 +1,11 @@
 package io.highwater.http;
 
 import io.highwater.apps.AppRegistry;
+import io.highwater.auth.AuthFailure;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.Role;
+import io.highwater.auth.Scope;
+import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.Ownership;
@@ -40,12 +45,15 @@ public final class CacheReadVerticle extends VerticleBase {
   private final Pool pool;
   private final OwnedPartitions owned;
   private final KeyRing keyRing;
+  private final AuthKey authKey;
+  private TokenVerifier verifier;
   private ConsistencyWatch watch;
   private RecordReader records;
   private ViewReader views;
 
   public CacheReadVerticle(Ownership ownership, HighwaterConfig config, AppRegistry apps, Pool pool, OwnedPartitions owned,
-      KeyRing keyRing) {
+      KeyRing keyRing, AuthKey authKey) {
+    this.authKey = authKey;
     this.partition = ownership.partition();
     this.epoch = ownership.epoch();
     this.config = config;
@@ -75,6 +83,7 @@ public final class CacheReadVerticle extends VerticleBase {
     // This node's coordinator, not the cluster map: the owner's watermarks are what its cache holds.
     CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), partition, epoch);
     watch = new ConsistencyWatch(vertx, id -> coordinator.current());
+    verifier = TokenVerifier.create(vertx, authKey);
     // Watermarks of another epoch are another owner's: this node's cache does not back them.
     Predicate<PartitionConsistency> ours = state -> state.epoch() == epoch;
     records = new RecordReader(vertx, watch, new RecordStore(pool, owned), new Opener(keyRing), ours);
@@ -88,7 +97,18 @@ public final class CacheReadVerticle extends VerticleBase {
     return watch.stop();
   }
 
+  /** The read may come from any node: its token is checked here again before anything is read. */
   private void onRead(Message<JsonObject> message) {
+    JsonObject q = message.body();
+    verifier.check(q.getString("credential"), Scope.workspace(Role.READ, partition.app(), q.getString("ws")))
+        .onSuccess(identity -> read(message))
+        .onFailure(e -> {
+          ApiError error = e instanceof AuthFailure refused ? ApiError.of(refused) : ApiError.unavailable(e.getMessage());
+          message.reply(new JsonObject().put("status", error.status()).put("body", error.toJson()));
+        });
+  }
+
+  private void read(Message<JsonObject> message) {
     JsonObject q = message.body();
     OptionalLong consistentAt = q.containsKey("consistentAt") ? OptionalLong.of(q.getLong("consistentAt")) : OptionalLong.empty();
     long timeoutMs = q.getLong("timeoutMs");

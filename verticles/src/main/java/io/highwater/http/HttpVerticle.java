@@ -2,6 +2,9 @@ package io.highwater.http;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.highwater.apps.AppDeployer;
+import io.highwater.auth.AccessRules;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.ClusterView;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.config.HighwaterConfig;
@@ -20,6 +23,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -47,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Readiness readiness;
   private final KeyRing keyRing;
   private final OwnedPartitions owned;
+  private final AuthKey authKey;
   private final AppDeployer deployer;
   private final HighwaterMetrics metrics;
   private ConsistencyWatch watch;
@@ -55,7 +60,8 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
 
   public HttpVerticle(HighwaterConfig config, Pool pool, HazelcastInstance hazelcast, ClusterView cluster, Readiness readiness,
-      KeyRing keyRing, OwnedPartitions owned, AppDeployer deployer, HighwaterMetrics metrics) {
+      KeyRing keyRing, OwnedPartitions owned, AppDeployer deployer, HighwaterMetrics metrics, AuthKey authKey) {
+    this.authKey = authKey;
     this.owned = owned;
     this.deployer = deployer;
     this.metrics = metrics;
@@ -105,7 +111,10 @@ public final class HttpVerticle extends VerticleBase {
     WebSocketHandler webSockets = new WebSocketHandler(vertx, config, deployer.registry(), watch, metrics);
 
     Router router = Router.router(vertx);
-    Routes routes = new Routes(router);
+    // The first handler of every /v1/ route, so that 401 and 403 come before any other (a route of its own would
+    // add its path to every request's route label in the metrics).
+    AccessHandler access = new AccessHandler(TokenVerifier.create(vertx, authKey), AccessRules.API);
+    Routes routes = new Routes(router, "/v1/", access);
     routes.add(HttpMethod.POST, "/v1/apps/:app/ws/:ws/events", r -> r
         .handler(new BodyIsJson())
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
@@ -135,6 +144,8 @@ public final class HttpVerticle extends VerticleBase {
     routes.add(HttpMethod.GET, "/health/ready", r -> r.handler(HealthCheckHandler.createWithHealthChecks(readinessChecks())));
     routes.add(HttpMethod.GET, "/", r -> r.handler(ctx -> Responses.json(ctx, 200, Root.json())));
     ConsoleRoutes.mount(router);
+    // A /v1/ path no route serves, or a method it does not take: 401 without a valid token, then 404 or 405.
+    router.route("/v1/*").handler(access);
     routes.methodNotAllowed();
     router.route().last().handler(ctx -> ApiError.notFound("no such resource: " + ctx.request().path()).send(ctx));
     router.route().failureHandler(ctx -> {
@@ -152,10 +163,7 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /**
-   * App deployment, all in one place: these routes need role {@code admin} (API.md), the rule to
-   * attach to them once tokens are checked.
-   */
+  /** App deployment, all in one place: putting an app needs role {@code admin}, reading one {@code read} ({@link AccessRules}). */
   private void deploymentRoutes(Routes routes, AppsHandler apps) {
     routes.add(HttpMethod.PUT, "/v1/apps/:app", r -> r
         .handler(new BodyIsJson())
@@ -188,12 +196,18 @@ public final class HttpVerticle extends VerticleBase {
 
   private HttpServerOptions serverOptions() {
     HighwaterConfig.WebSocket ws = config.webSocket();
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout(config.limits().idleTimeoutSeconds())
         .setMaxInitialLineLength(config.limits().maxRequestLineBytes())
         .setMaxWebSocketFrameSize(ws.transportMaxBytes())
         .setMaxWebSocketMessageSize(ws.transportMaxBytes())
         .setWebSocketClosingTimeout(ws.closingTimeoutSeconds());
+    HighwaterConfig.Http http = config.http();
+    if (http.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(http.tlsCertFile().orElseThrow()).setKeyPath(http.tlsKeyFile().orElseThrow()));
+    }
+    return options;
   }
 
   private HealthChecks readinessChecks() {

@@ -17,7 +17,9 @@ final class OwnerReads {
     this.marginMs = marginMs;
   }
 
+  /** The caller's token goes with the request: the owner checks it itself. */
   void read(RoutingContext ctx, PartitionId partition, JsonObject request, long timeoutMs) {
+    request.put("credential", AccessHandler.identity(ctx).token());
     route.<JsonObject>request(Addresses.cacheReads(partition), request, timeoutMs + marginMs, reply -> reply.getBoolean("moved", false))
         .onSuccess(reply -> {
           if (reply.body().getBoolean("moved", false)) {

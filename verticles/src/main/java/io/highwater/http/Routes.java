@@ -1,9 +1,11 @@
 package io.highwater.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,14 +20,23 @@ import java.util.stream.Collectors;
 final class Routes {
 
   private final Router router;
+  private final String guardedPrefix;
+  private final Handler<RoutingContext> guard;
   private final Map<String, Set<HttpMethod>> methods = new LinkedHashMap<>();
 
-  Routes(Router router) {
+  /** {@code guard} runs first on every route whose path starts with {@code guardedPrefix}. */
+  Routes(Router router, String guardedPrefix, Handler<RoutingContext> guard) {
     this.router = router;
+    this.guardedPrefix = guardedPrefix;
+    this.guard = guard;
   }
 
   void add(HttpMethod method, String path, Consumer<Route> handlers) {
-    handlers.accept(router.route(method, path));
+    Route route = router.route(method, path);
+    if (path.startsWith(guardedPrefix)) {
+      route.handler(guard);
+    }
+    handlers.accept(route);
     methods.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
   }
 

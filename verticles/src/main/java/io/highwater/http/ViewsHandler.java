@@ -65,7 +65,8 @@ final class ViewsHandler {
     String name = ctx.pathParam("view");
     ViewConfig view = app.view(name).orElseThrow(() -> ApiError.notFound("unknown view '" + name + "'"));
     List<Future<Message<JsonObject>>> replies = app.partitionIds().stream()
-        .map(p -> vertx.eventBus().<JsonObject>request(Addresses.viewRebuild(p, name), new JsonObject()))
+        .map(p -> vertx.eventBus().<JsonObject>request(Addresses.viewRebuild(p, name),
+            new JsonObject().put("credential", AccessHandler.identity(ctx).token())))
         .toList();
     Future.all(replies)
         .onSuccess(all -> {
@@ -73,7 +74,18 @@ final class ViewsHandler {
           replies.forEach(r -> partitions.add(r.result().body()));
           Responses.json(ctx, 202, new JsonObject().put("view", name).put("partitions", partitions));
         })
-        .onFailure(e -> Responses.fail(ctx, ApiError.unavailable("rebuild could not start everywhere: " + e.getMessage())));
+        .onFailure(e -> Responses.fail(ctx, refusal(e).orElseGet(() -> ApiError.unavailable("rebuild could not start everywhere: "
+            + e.getMessage()))));
+  }
+
+  /** A partition's owner that refused the caller's token answers with its status. */
+  private static java.util.Optional<ApiError> refusal(Throwable e) {
+    if (e instanceof io.vertx.core.eventbus.ReplyException reply && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+        && (reply.failureCode() == 401 || reply.failureCode() == 403)) {
+      return java.util.Optional.of(new ApiError(reply.failureCode(), reply.failureCode() == 401 ? "unauthorized" : "forbidden",
+          e.getMessage(), new JsonObject()));
+    }
+    return java.util.Optional.empty();
   }
 
   /** {@code POST /v1/apps/{app}/views/{view}/partitions/{p}/resume}: the failed or parked view is tried again now. */
@@ -108,7 +120,8 @@ final class ViewsHandler {
     String name = ctx.pathParam("view");
     app.view(name).orElseThrow(() -> ApiError.notFound("unknown view '" + name + "'"));
     PartitionId partition = apps.partition(ctx);
-    route.<JsonObject>request(Addresses.viewRepair(partition, name), request, requestTimeoutMs, body -> false)
+    route.<JsonObject>request(Addresses.viewRepair(partition, name), request.put("credential", AccessHandler.identity(ctx).token()),
+            requestTimeoutMs, body -> false)
         .onSuccess(reply -> Responses.json(ctx, 200, reply.body().put("view", name)))
         .onFailure(e -> Responses.fail(ctx, repairError(e)));
   }
@@ -118,6 +131,8 @@ final class ViewsHandler {
       return switch (reply.failureCode()) {
         case 400 -> new ApiError(400, "bad_request", reply.getMessage(), new JsonObject());
         case 409 -> new ApiError(409, "conflict", reply.getMessage(), new JsonObject());
+        case 401 -> new ApiError(401, "unauthorized", reply.getMessage(), new JsonObject());
+        case 403 -> new ApiError(403, "forbidden", reply.getMessage(), new JsonObject());
         default -> ApiError.unavailable(reply.getMessage());
       };
     }

@@ -1,5 +1,9 @@
 package io.highwater.http;
 
+import io.highwater.auth.AuthFailure;
+import io.highwater.auth.Identity;
+import io.highwater.auth.Role;
+import io.highwater.auth.Scope;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.metrics.HighwaterMetrics;
@@ -22,8 +26,8 @@ final class WebSocketConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
-  /** WebSocket status 1008, policy violation: the client did not read its messages. */
-  private static final short TOO_SLOW = 1008;
+  /** WebSocket status 1008, policy violation: the client did not read its messages, or its token expired. */
+  private static final short POLICY_VIOLATION = 1008;
 
   private final ServerWebSocket ws;
   private final Vertx vertx;
@@ -33,13 +37,16 @@ final class WebSocketConnection {
   private final HighwaterConfig.WebSocket limits;
   private final WebSocketOutbox outbox;
   private final Map<String, Subscription> active = new HashMap<>();
+  private final Identity identity;
+  private long expiryTimer = -1;
   private long pingTimer = -1;
   private final HighwaterMetrics metrics;
   /** Why the socket closed, once it has: counted once. */
   private String closedBecause;
 
   WebSocketConnection(ServerWebSocket ws, Vertx vertx, ConsistencyWatch watch, SubscriptionIndex index,
-      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits, HighwaterMetrics metrics) {
+      WebSocketRequestParser parser, HighwaterConfig.WebSocket limits, HighwaterMetrics metrics, Identity identity) {
+    this.identity = identity;
     this.ws = ws;
     this.metrics = metrics;
     this.vertx = vertx;
@@ -66,6 +73,27 @@ final class WebSocketConnection {
         }
       });
     }
+    // The token was checked at the upgrade; it stops being valid at its exp, and so does the socket.
+    identity.expiresAt().ifPresent(exp -> expiryTimer = vertx.setTimer(
+        Math.max(1, exp * 1000 - System.currentTimeMillis()), t -> expired()));
+  }
+
+  private void expired() {
+    expiryTimer = -1;
+    LOG.info("Closing WebSocket {}: its token expired", ws.remoteAddress());
+    closed("token_expired");
+    release();
+    ws.close(POLICY_VIOLATION, "token expired");
+  }
+
+  /** An await or a watch reads the workspace's watermarks: the token must grant read on it. */
+  private boolean permitted(String id, io.highwater.cluster.PartitionId partition, String workspace) {
+    Scope scope = Scope.workspace(Role.READ, partition.app(), workspace);
+    if (identity.permit(scope)) {
+      return true;
+    }
+    outbox.reply(WebSocketFrames.error(id, "forbidden", AuthFailure.forbidden(scope).getMessage()));
+    return false;
   }
 
   /** The reason tag of a close the client (or the network) made. */
@@ -98,9 +126,15 @@ final class WebSocketConnection {
       if (request instanceof WebSocketRequest.Cancel cancel) {
         cancel(cancel.id());
       } else if (request instanceof WebSocketRequest.Await await) {
+        if (!permitted(await.id(), await.partition(), await.ws())) {
+          return;
+        }
         admit(await.id());
         add(AwaitSubscription.start(await, vertx, outbox, this::remove));
       } else if (request instanceof WebSocketRequest.Watch w) {
+        if (!permitted(w.id(), w.partition(), w.ws())) {
+          return;
+        }
         admit(w.id());
         add(new WatchSubscription(w, outbox));
       }
@@ -170,10 +204,11 @@ final class WebSocketConnection {
     LOG.info("Closing WebSocket {}: the client does not read its messages", ws.remoteAddress());
     closed("too_slow");
     release();
-    ws.close(TOO_SLOW, "client too slow");
+    ws.close(POLICY_VIOLATION, "client too slow");
   }
 
   private void release() {
+    vertx.cancelTimer(expiryTimer);
     vertx.cancelTimer(pingTimer);
     new ArrayList<>(active.values()).forEach(this::remove);
     outbox.close();

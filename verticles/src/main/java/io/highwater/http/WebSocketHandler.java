@@ -1,6 +1,7 @@
 package io.highwater.http;
 
 import io.highwater.apps.AppRegistry;
+import io.highwater.auth.Identity;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyWatch;
 import io.highwater.metrics.HighwaterMetrics;
@@ -39,8 +40,9 @@ final class WebSocketHandler {
       ApiError.badRequest("upgrade", "GET /v1/ws expects a WebSocket upgrade request").send(ctx);
       return;
     }
+    Identity identity = AccessHandler.identity(ctx);
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits, metrics).start())
+        .onSuccess(ws -> new WebSocketConnection(ws, vertx, watch, index, parser, limits, metrics, identity).start())
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
             ApiError.badRequest("upgrade", "the WebSocket upgrade failed: " + e.getMessage()).send(ctx);

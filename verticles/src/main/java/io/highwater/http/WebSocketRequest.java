@@ -10,7 +10,7 @@ sealed interface WebSocketRequest {
   String id();
 
   /** Wait until {@code entity} is consistent at {@code offset} at {@code level}, or time out. */
-  record Await(String id, PartitionId partition, String entity, Level level, long offset, long timeoutMs)
+  record Await(String id, PartitionId partition, String ws, String entity, Level level, long offset, long timeoutMs)
       implements WebSocketRequest {}
 
   /**
@@ -18,7 +18,8 @@ sealed interface WebSocketRequest {
    * with {@code notes}, frames also carry the processor's offset, the epoch and the entity's status
    * note, and a note that changes is sent even when no watermark moved (what the console shows).
    */
-  record Watch(String id, PartitionId partition, List<String> entities, Level level, boolean notes) implements WebSocketRequest {}
+  record Watch(String id, PartitionId partition, String ws, List<String> entities, Level level, boolean notes)
+      implements WebSocketRequest {}
 
   /** Stop an active await or watch. */
   record Cancel(String id) implements WebSocketRequest {}

@@ -55,7 +55,7 @@ final class WebSocketRequestParser {
     }
     long offset = integer(id, json, "offset", 0, Long.MAX_VALUE, null);
     long timeoutMs = integer(id, json, "timeoutMs", 1, config.reads().maxTimeoutMs(), config.reads().defaultTimeoutMs());
-    return new WebSocketRequest.Await(id, partition, entity, level(id, json), offset, timeoutMs);
+    return new WebSocketRequest.Await(id, partition, json.getString("ws"), entity, level(id, json), offset, timeoutMs);
   }
 
   private WebSocketRequest.Watch watch(String id, JsonObject json) {
@@ -70,7 +70,7 @@ final class WebSocketRequestParser {
     } else {
       throw unknownEntity(id, app, entity, " or " + ALL_ENTITIES);
     }
-    return new WebSocketRequest.Watch(id, partition, entities, level(id, json), notes(id, json));
+    return new WebSocketRequest.Watch(id, partition, json.getString("ws"), entities, level(id, json), notes(id, json));
   }
 
   private static JsonObject object(String text) {

@@ -125,6 +125,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void authAndTls() {
+      HighwaterConfig defaults = withEnv(Map.of());
+      assertThat(defaults.auth().checks()).isTrue();
+      assertThat(defaults.auth().hs256Secret()).isEmpty();
+      assertThat(defaults.http().tls()).isFalse();
+      HighwaterConfig config = withEnv(Map.of("HIGHWATER_AUTH_HS256_SECRET", "c2VjcmV0", "HIGHWATER_HTTP_TLS_CERT_FILE", "/c.pem",
+          "HIGHWATER_HTTP_TLS_KEY_FILE", "/k.pem"));
+      assertThat(config.auth().hs256Secret()).contains("c2VjcmV0");
+      assertThat(config.http().tlsCertFile()).contains("/c.pem");
+      assertThat(config.http().tlsKeyFile()).contains("/k.pem");
+      assertThat(withEnv(Map.of("HIGHWATER_AUTH", "none")).auth().checks()).isFalse();
+      // The generic name, and the older short one as its alias: given both, they must agree.
+      assertThat(withEnv(Map.of("HIGHWATER_AUTH_MODE", "none")).auth().checks()).isFalse();
+      assertThat(withEnv(Map.of("HIGHWATER_AUTH_MODE", "none", "HIGHWATER_AUTH", "none")).auth().checks()).isFalse();
+      assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_AUTH_MODE", "jwt", "HIGHWATER_AUTH", "none")))
+          .hasMessageContaining("HIGHWATER_AUTH").hasMessageContaining("auth.mode");
+      assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_AUTH", "off"))).hasMessageContaining("auth.mode");
+      assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_HTTP_TLS_CERT_FILE", "/c.pem"))).hasMessageContaining("tlsKeyFile");
+      assertThatThrownBy(() -> withEnv(Map.of("HIGHWATER_AUTH_HS256_SECRET", "c2VjcmV0", "HIGHWATER_AUTH_PUBLIC_KEY_FILE", "/p.pem")))
+          .hasMessageContaining("not both");
+    }
+
+    @Test
     void postgresUrlAndPoolSize() {
       HighwaterConfig config = withEnv(Map.of(
           "HIGHWATER_PG_URL", "postgresql://hw:secret@db:5432/highwater", "HIGHWATER_PG_POOL_SIZE", "16"));

@@ -174,6 +174,7 @@ final class ClusterNodes implements AutoCloseable {
     env.put("HIGHWATER_CLUSTER_MEMBERS", clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
     env.put("HIGHWATER_MASTER_KEY", masterKey);
     env.putAll(extraEnv);
+    TestNode.withoutAuthUnlessAsked(env);
     Path log = nodeDir.resolve("node.log");
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {

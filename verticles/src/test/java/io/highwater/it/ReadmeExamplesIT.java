@@ -122,6 +122,8 @@ class ReadmeExamplesIT {
 
     Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", sources + File.pathSeparator + System.getProperty("java.class.path"), "ReadYourWrites")
+        // In the server's working directory, as a reader would run it: data/dev-token resolves.
+        .directory(work.toFile())
         .redirectErrorStream(true).redirectOutput(work.resolve("java.log").toFile()).start();
     boolean exited = run.waitFor(60, TimeUnit.SECONDS);
     if (!exited) {

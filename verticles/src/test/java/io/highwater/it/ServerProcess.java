@@ -89,7 +89,9 @@ public final class ServerProcess implements AutoCloseable {
     env.put("HIGHWATER_CLUSTER_PORT", String.valueOf(TestNode.freePort()));
     env.put("HIGHWATER_CLUSTER_NAME", "hw-proc-" + System.nanoTime());
     env.remove("HIGHWATER_FAULT");
+    env.keySet().removeIf(k -> k.startsWith("HIGHWATER_AUTH"));
     env.putAll(extraEnv);
+    TestNode.withoutAuthUnlessAsked(env);
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("server.log").toFile()));
     try {
       return new ServerProcess(builder.start(), httpPort, workDir.resolve("server.log"));

@@ -55,7 +55,17 @@ public final class TestNode implements AutoCloseable {
     env.put("HIGHWATER_HTTP_PORT", String.valueOf(freePort()));
     env.put("HIGHWATER_CLUSTER_PORT", String.valueOf(freePort()));
     env.put("HIGHWATER_CLUSTER_NAME", "hw-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    withoutAuthUnlessAsked(env);
     return new TestNode(env);
+  }
+
+  /** A node on exactly this environment (authentication included: nothing is turned off). */
+  static TestNode startWith(Map<String, String> env) {
+    return new TestNode(new HashMap<>(env));
+  }
+
+  public Highwater highwater() {
+    return node;
   }
 
   /** Stops this node and starts a new one on the same database and data directory. */
@@ -156,6 +166,16 @@ public final class TestNode implements AutoCloseable {
       return conf;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Tests that are not about authentication run their nodes with {@code HIGHWATER_AUTH=none}, unless
+   * their environment configures authentication ({@code AuthTest} does, with tokens it mints).
+   */
+  static void withoutAuthUnlessAsked(Map<String, String> env) {
+    if (env.keySet().stream().noneMatch(k -> k.startsWith("HIGHWATER_AUTH"))) {
+      env.put("HIGHWATER_AUTH", "none");
     }
   }
 

@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.config.ConfigLoader;
 import io.highwater.config.HighwaterConfig;
+import io.highwater.auth.AuthKey;
+import io.highwater.auth.AuthKeys;
 import io.highwater.keys.MasterKey;
 import java.io.File;
 import java.io.IOException;
@@ -70,7 +72,8 @@ class KubernetesManifestsTest {
   /** What overlays/prod expects to exist before it is applied (README, Kubernetes), as the README's commands would make them. */
   private static final Map<String, String> OUT_OF_BAND = Map.of(
       "highwater-postgres/HIGHWATER_PG_URL", "postgresql://highwater:s3cret@pg.internal:5432/highwater",
-      "highwater-master-key/HIGHWATER_MASTER_KEY", Base64.getEncoder().encodeToString(randomKey()));
+      "highwater-master-key/HIGHWATER_MASTER_KEY", Base64.getEncoder().encodeToString(randomKey()),
+      "highwater-auth/HIGHWATER_AUTH_HS256_SECRET", Base64.getEncoder().encodeToString(randomKey()));
 
   /** As {@code head -c 32 /dev/urandom | base64} makes it. */
   private static byte[] randomKey() {
@@ -249,9 +252,13 @@ class KubernetesManifestsTest {
     softly.assertThat(config.postgres().url()).as("the PostgreSQL URL").isPresent();
     softly.assertThat(config.keys().mustBeGiven()).as("a pod must be given its master key").isTrue();
     softly.assertThat(config.keys().masterKey()).as("the master key, from a Secret").isPresent();
+    softly.assertThat(config.auth().mustBeGiven()).as("a pod must be given its auth key").isTrue();
+    softly.assertThat(config.auth().checks()).as("tokens are checked").isTrue();
+    softly.assertThat(config.auth().hs256Secret()).as("the auth key, from a Secret").isPresent();
     softly.assertAll();
-    // The key the pods are given is one the server takes (and the server writes none of its own).
+    // The keys the pods are given are ones the server takes (and the server writes none of its own).
     MasterKey.load(config.keys(), tmp.resolve("data"));
+    assertThat(AuthKeys.load(config.auth(), tmp.resolve("data"))).isInstanceOf(AuthKey.Hs256.class);
     assertThat(tmp.resolve("data")).doesNotExist();
   }
 
