@@ -192,6 +192,8 @@ public final class OwnershipVerticle extends VerticleBase {
     for (Ownership ownership : owned.all()) {
       if (!desired.contains(ownership.partition())) {
         steps.add(release(ownership.partition()));
+      } else if (!ownership.owner().equals(localId)) {
+        steps.add(adopt(ownership, localId));
       }
     }
     for (PartitionId partition : desired) {
@@ -201,7 +203,8 @@ public final class OwnershipVerticle extends VerticleBase {
     }
     Future.join(steps).onComplete(done -> {
       reconciling = false;
-      boolean complete = desired.stream().allMatch(p -> owned.get(p).isPresent()) && owned.all().size() == desired.size();
+      boolean complete = desired.stream().allMatch(p -> owned.get(p).filter(o -> o.owner().equals(localId)).isPresent())
+          && owned.all().size() == desired.size();
       if (again) {
         reconcile();
       } else if (!complete) {
@@ -248,6 +251,27 @@ public final class OwnershipVerticle extends VerticleBase {
       });
     }).otherwise(failure -> {
       LOG.warn("Claiming partition {} failed: {}", partition, failure.getMessage());
+      return null;
+    });
+  }
+
+  /**
+   * A partition this node holds under the id it had before it rejoined the cluster: the same
+   * process, the same epoch, so its work goes on; only the owner row takes the new id (whose lease
+   * the heartbeat renews), or, if another node has claimed it meanwhile, this node stops it.
+   */
+  private Future<Void> adopt(Ownership ownership, String localId) {
+    PartitionId partition = ownership.partition();
+    return catalog.adopt(partition, ownership.owner(), localId, ownership.epoch()).compose(kept -> {
+      if (!kept) {
+        return depose(partition);
+      }
+      owned.get(partition).filter(o -> o.epoch() == ownership.epoch())
+          .ifPresent(o -> owned.add(new Ownership(partition, localId, o.epoch())));
+      LOG.info("Kept partition {} under epoch {}: this member rejoined the cluster as {}", partition, ownership.epoch(), localId);
+      return Future.<Void>succeededFuture();
+    }).otherwise(failure -> {
+      LOG.warn("Could not move partition {} to this member's new id: {}", partition, failure.getMessage());
       return null;
     });
   }

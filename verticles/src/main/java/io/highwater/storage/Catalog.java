@@ -23,6 +23,9 @@ public final class Catalog {
   private static final String RELEASE =
       "UPDATE partition_owners SET owner = NULL WHERE app = $1 AND partition = $2 AND owner = $3 AND epoch = $4";
 
+  private static final String ADOPT =
+      "UPDATE partition_owners SET owner = $4 WHERE app = $1 AND partition = $2 AND owner = $3 AND epoch = $5";
+
   private static final String HEARTBEAT = """
       INSERT INTO nodes (id, http, last_seen) VALUES ($1, $2, now())
       ON CONFLICT (id) DO UPDATE SET http = excluded.http, last_seen = now()""";
@@ -47,6 +50,17 @@ public final class Catalog {
   /** Gives the partition up, if {@code owner} still holds it under {@code epoch}, so the next owner need not wait. */
   public Future<Void> release(PartitionId partition, String owner, long epoch) {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(partition.app(), partition.partition(), owner, epoch)).mapEmpty();
+  }
+
+  /**
+   * Moves the partition, still under {@code epoch}, from this node's former id to its present one
+   * (a member that rejoins after a split-brain merge comes back under a new id); false when the
+   * partition is no longer held under that id and epoch.
+   */
+  public Future<Boolean> adopt(PartitionId partition, String formerOwner, String owner, long epoch) {
+    return pool.preparedQuery(ADOPT)
+        .execute(Tuple.of(partition.app(), partition.partition(), formerOwner, owner, epoch))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /** Renews the node's lease. */

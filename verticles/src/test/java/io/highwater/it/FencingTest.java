@@ -117,6 +117,25 @@ class FencingTest {
   }
 
   @Test
+  void aMemberThatRejoinsUnderANewIdKeepsItsPartitionOnlyIfNobodyClaimedIt() {
+    catalog.heartbeat("node-a", "127.0.0.1:1").await();
+    OwnedPartitions a = new OwnedPartitions();
+    Ownership first = claim(a, "node-a");
+    // A split-brain merge gave node-a the id node-a2: the same epoch goes on under the new id
+    assertThat(catalog.adopt(P0, "node-a", "node-a2", first.epoch()).await()).isTrue();
+    assertThat(catalog.owners().await()).contains(new Ownership(P0, "node-a2", first.epoch()));
+    new EventLog(db.pool(), a).append(P0, List.of(event(1, "a-1")), List.of(), List.of(), java.util.Map.of()).await();
+    // the former id holds nothing any more, and a stale epoch moves nothing
+    assertThat(catalog.adopt(P0, "node-a", "node-x", first.epoch()).await()).isFalse();
+    assertThat(catalog.adopt(P0, "node-a2", "node-x", first.epoch() + 1).await()).isFalse();
+    // once another node has claimed it, the rejoined member cannot take it back under its old epoch
+    assertThat(catalog.claim(P0, "node-b", LEASE_MS).await()).contains(2L);
+    assertThat(catalog.adopt(P0, "node-a2", "node-a3", first.epoch()).await()).isFalse();
+    assertThat(catalog.owners().await()).contains(new Ownership(P0, "node-b", 2));
+    assertThat(count("SELECT count(*) FROM events")).isEqualTo(1);
+  }
+
+  @Test
   void aNodeThatDoesNotOwnThePartitionIsRefusedBeforeAnyRoundTrip() {
     assertFenced(() -> new EventLog(db.pool(), new OwnedPartitions()).append(P0, List.of(event(1, "x")), List.of(), List.of(), java.util.Map.of()).await());
   }

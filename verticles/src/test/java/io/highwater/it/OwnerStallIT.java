@@ -307,7 +307,20 @@ class OwnerStallIT {
     return null;
   }
 
-  private static final java.nio.file.Path CGROUPS = java.nio.file.Path.of("/sys/fs/cgroup");
+  /** The cgroup v2 hierarchy: {@code /sys/fs/cgroup} on a unified host, {@code /sys/fs/cgroup/unified} on a hybrid one. */
+  private static final java.nio.file.Path CGROUPS = cgroup2Mount();
+
+  private static java.nio.file.Path cgroup2Mount() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mounts")).stream()
+          .map(line -> line.split(" "))
+          .filter(fields -> fields.length > 2 && fields[2].equals("cgroup2"))
+          .map(fields -> java.nio.file.Path.of(fields[1]))
+          .findFirst().orElse(java.nio.file.Path.of("/sys/fs/cgroup"));
+    } catch (IOException e) {
+      return java.nio.file.Path.of("/sys/fs/cgroup");
+    }
+  }
 
   /**
    * A member cut off from the others, its HTTP port and PostgreSQL still reachable: its process in a
