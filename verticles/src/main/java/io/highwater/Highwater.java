@@ -8,10 +8,12 @@ import io.highwater.auth.AuthKey;
 import io.highwater.auth.AuthKeys;
 import io.highwater.auth.DevToken;
 import io.highwater.cluster.ClusterView;
+import io.highwater.cluster.GuardedClusterManager;
 import io.highwater.cluster.HazelcastSetup;
 import io.highwater.cluster.LocalFirstCodec;
 import io.highwater.cluster.OwnedPartitions;
 import io.highwater.cluster.OwnershipVerticle;
+import io.highwater.cluster.RegistryGuardVerticle;
 import io.highwater.cluster.StartFailures;
 import io.highwater.actualizer.ViewDefinition;
 import io.highwater.config.HighwaterConfig;
@@ -46,7 +48,6 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -63,6 +64,10 @@ import org.slf4j.LoggerFactory;
 public final class Highwater {
 
   private static final Logger LOG = LoggerFactory.getLogger(Highwater.class);
+  /** How often a node checks that the cluster's event-bus registry still holds its consumers (a look at every entry). */
+  private static final long REGISTRY_CHECK_MS = 2_000;
+  /** How long a difference from the registry must last to be put right (one being made lasts milliseconds). */
+  private static final long REGISTRY_SETTLE_MS = 300;
 
   private final Vertx vertx;
   private final Optional<EmbeddedPostgres> embedded;
@@ -85,7 +90,7 @@ public final class Highwater {
 
   /** Starts a node; the future completes once it serves HTTP and owns (and has recovered) its share of the partitions. */
   public static Future<Highwater> start(HighwaterConfig config) {
-    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
+    GuardedClusterManager clusterManager = new GuardedClusterManager(HazelcastSetup.config(config), REGISTRY_SETTLE_MS);
     HighwaterMetrics metrics = new HighwaterMetrics();
     return Vertx.builder()
         .with(new VertxOptions()
@@ -108,7 +113,7 @@ public final class Highwater {
           Promise<Highwater> started = Promise.promise();
           // Set once the embedded database runs, so that a failed start stops it too (nothing else would).
           Promise<Optional<EmbeddedPostgres>> database = Promise.promise();
-          startOn(vertx, clusterManager.getHazelcastInstance(), config, database, metrics).onComplete(ar -> {
+          startOn(vertx, clusterManager, config, database, metrics).onComplete(ar -> {
             if (ar.succeeded()) {
               started.complete(ar.result());
             } else {
@@ -124,8 +129,9 @@ public final class Highwater {
         });
   }
 
-  private static Future<Highwater> startOn(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config,
+  private static Future<Highwater> startOn(Vertx vertx, GuardedClusterManager clusterManager, HighwaterConfig config,
       Promise<Optional<EmbeddedPostgres>> database, HighwaterMetrics metrics) {
+    HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
     registerCodecs(vertx.eventBus());
     Future<ProjectorKinds> kinds = vertx.executeBlocking(() -> projectorKinds(config));
     Future<MasterKey> master = kinds.compose(k -> vertx.executeBlocking(() -> MasterKey.load(config.keys(), config.dataDir())));
@@ -135,7 +141,7 @@ public final class Highwater {
       String url = config.postgres().url().orElseGet(() -> embedded.orElseThrow().url());
       return Database.open(vertx, url, config.postgres().poolSize())
           .compose(db -> KeyCheck.verify(db.pool(), master.result()).map(db))
-          .compose(db -> deploy(vertx, hazelcast, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result(), metrics,
+          .compose(db -> deploy(vertx, clusterManager, config, db, new KeyRing(vertx, db.pool(), master.result()), kinds.result(), metrics,
                   auth.result())
               .map(deployed -> {
                 LOG.info("Highwater listening on {}://{}:{}, database {}{}, cluster '{}' member {}:{}",
@@ -188,8 +194,9 @@ public final class Highwater {
   }
 
   /** The HTTP API, then the ownership of partitions; completes once the node owns its share. */
-  private static Future<Deployed> deploy(Vertx vertx, HazelcastInstance hazelcast, HighwaterConfig config, Database db,
+  private static Future<Deployed> deploy(Vertx vertx, GuardedClusterManager clusterManager, HighwaterConfig config, Database db,
       KeyRing keyRing, ProjectorKinds kinds, HighwaterMetrics metrics, AuthKey authKey) {
+    HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
     Catalog catalog = new Catalog(db.pool());
     OwnedPartitions owned = new OwnedPartitions();
     ClusterView cluster = new ClusterView(hazelcast, catalog);
@@ -210,6 +217,7 @@ public final class Highwater {
     // The apps of conf/config.json as version 1 where none is stored, then every stored one.
     Future<Void> apps = Future.all(config.apps().values().stream().map(deployer::seed).toList()).compose(v -> deployer.refresh());
     return apps
+        .compose(v -> vertx.deployVerticle(new RegistryGuardVerticle(clusterManager, REGISTRY_CHECK_MS)))
         .compose(v -> keyRing.followExpiries())
         .compose(v -> vertx.deployVerticle(new AppsVerticle(deployer, definitions, config.deployment())))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, db.pool(), hazelcast, cluster, readiness, keyRing, owned, deployer,
