@@ -8,6 +8,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -16,7 +17,11 @@ import java.util.OptionalLong;
  */
 public final class TokenVerifier {
 
+  /** Enough for every client of a busy node; each entry is a token string and its grants. */
+  private static final int VERIFIED_TOKENS = 1_024;
+
   private final JWTAuth jwt;
+  private final VerifiedTokens verified = new VerifiedTokens(VERIFIED_TOKENS, () -> System.currentTimeMillis() / 1_000);
 
   private TokenVerifier(JWTAuth jwt) {
     this.jwt = jwt;
@@ -39,6 +44,10 @@ public final class TokenVerifier {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture(AuthFailure.unauthorized("a token is required: Authorization: Bearer <JWT>"));
     }
+    Optional<Identity> known = verified.get(token);
+    if (known.isPresent()) {
+      return Future.succeededFuture(known.get());
+    }
     return jwt.authenticate(new TokenCredentials(token)).transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture(AuthFailure.unauthorized("the token is not valid: " + ar.cause().getMessage()));
@@ -47,8 +56,10 @@ public final class TokenVerifier {
       JsonObject claims = ar.result().attributes().getJsonObject("accessToken", ar.result().principal());
       try {
         Object exp = claims.getValue("exp");
-        return Future.succeededFuture(new Identity(claims.getString("sub", ""), grants(claims.getValue("grants")),
-            exp instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty(), token));
+        Identity identity = new Identity(claims.getString("sub", ""), grants(claims.getValue("grants")),
+            exp instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty(), token);
+        verified.put(token, identity);
+        return Future.succeededFuture(identity);
       } catch (IllegalArgumentException | ClassCastException e) {
         return Future.failedFuture(AuthFailure.unauthorized("the token is not valid: " + e.getMessage()));
       }
