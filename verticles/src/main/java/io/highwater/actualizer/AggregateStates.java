@@ -1,6 +1,6 @@
 package io.highwater.actualizer;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.Patch;
 import io.highwater.event.StoredEvent;

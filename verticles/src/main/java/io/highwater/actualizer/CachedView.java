@@ -1,8 +1,8 @@
 package io.highwater.actualizer;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.storage.ViewCache;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewStore;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.highwater.actualizer;
 
-import io.highwater.cp.GroupProjected;
+import io.highwater.partition.GroupProjected;
 import io.highwater.projector.ProjectedEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.FaultHook;
 import io.highwater.log.PartitionLog;
 import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyCoordinator;
-import io.highwater.coordinator.PartitionConsistency;
-import io.highwater.cp.RecordsApplied;
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.partition.RecordsApplied;
 import io.highwater.event.AggregateKey;
 import io.highwater.storage.RecordState;
 import io.highwater.storage.RecordStore;

@@ -1,10 +1,10 @@
 package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cp.ViewApplied;
+import io.highwater.partition.ViewApplied;
 import io.highwater.keys.KeyRing;
 import io.highwater.projector.ProjectedEvent;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;

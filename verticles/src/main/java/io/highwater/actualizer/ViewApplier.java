@@ -4,7 +4,7 @@ import io.highwater.projector.Intents;
 import io.highwater.projector.ProjectedEvent;
 import io.highwater.projector.Projector;
 import io.highwater.storage.Members;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.highwater.actualizer;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.FaultHook;
 import io.highwater.metrics.FlushMeters;
 import io.highwater.config.HighwaterConfig;
@@ -10,7 +10,7 @@ import io.highwater.projector.ProjectedEvent;
 import io.highwater.storage.EventLog;
 import io.highwater.storage.StreamFilter;
 import io.highwater.storage.ViewCache;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewStore;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;

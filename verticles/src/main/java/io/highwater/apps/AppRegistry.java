@@ -1,6 +1,6 @@
 package io.highwater.apps;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
 import io.highwater.config.ViewConfig;
 import java.util.Collection;

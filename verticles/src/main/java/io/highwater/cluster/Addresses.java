@@ -1,5 +1,6 @@
 package io.highwater.cluster;
 
+import io.highwater.partition.PartitionId;
 /** Event-bus addresses, one family per role, each per app partition. */
 public final class Addresses {
 

@@ -1,5 +1,7 @@
 package io.highwater.cluster;
 
+import io.highwater.partition.Ownership;
+import io.highwater.partition.PartitionId;
 import io.highwater.log.PartitionLog;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;

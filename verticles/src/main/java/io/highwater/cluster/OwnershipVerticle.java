@@ -1,5 +1,8 @@
 package io.highwater.cluster;
 
+import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownership;
+import io.highwater.partition.PartitionId;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;

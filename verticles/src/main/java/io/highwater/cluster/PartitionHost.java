@@ -1,5 +1,7 @@
 package io.highwater.cluster;
 
+import io.highwater.partition.Ownership;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 
 /** Runs the verticles of the partitions a node owns. */

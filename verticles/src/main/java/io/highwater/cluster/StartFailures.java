@@ -1,5 +1,6 @@
 package io.highwater.cluster;
 
+import io.highwater.partition.PartitionId;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;

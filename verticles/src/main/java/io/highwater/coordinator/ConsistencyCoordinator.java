@@ -1,5 +1,8 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.Advance;
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import io.vertx.core.Future;
 
 /**

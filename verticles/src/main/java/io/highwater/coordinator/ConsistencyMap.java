@@ -1,8 +1,9 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,5 +1,6 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.merge.MergingValue;

@@ -1,5 +1,7 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.StreamSerializer;

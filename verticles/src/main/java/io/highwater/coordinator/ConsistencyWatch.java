@@ -1,7 +1,9 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Level;
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,7 +1,10 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.Advance;
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

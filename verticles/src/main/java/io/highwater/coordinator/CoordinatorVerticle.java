@@ -1,7 +1,9 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.Advance;
+import io.highwater.watermark.PartitionConsistency;
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.health.LagHealth;
 import io.highwater.health.PartitionMonitor;
 import io.highwater.metrics.HighwaterMetrics;

@@ -1,6 +1,7 @@
 package io.highwater.coordinator;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
 import com.hazelcast.map.EntryProcessor;
 import java.util.Map;
 

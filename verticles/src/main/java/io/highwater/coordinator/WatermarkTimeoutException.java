@@ -1,5 +1,6 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
 /** A wait for a watermark that did not catch up in time; carries what the partition had reached. */
 public final class WatermarkTimeoutException extends RuntimeException {
 

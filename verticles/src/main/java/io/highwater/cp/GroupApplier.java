@@ -1,13 +1,15 @@
 package io.highwater.cp;
 
+import io.highwater.partition.RecordsApplied;
+import io.highwater.partition.GroupProjected;
 import io.highwater.actualizer.SyncView;
 import io.highwater.actualizer.ProjectorFailure;
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.FaultHook;
-import io.highwater.coordinator.Advance;
+import io.highwater.watermark.Advance;
 import io.highwater.coordinator.ConsistencyCoordinator;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.watermark.PartitionConsistency;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.Event;
 import io.highwater.event.StoredEvent;

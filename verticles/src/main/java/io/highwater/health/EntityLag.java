@@ -1,6 +1,6 @@
 package io.highwater.health;
 
-import io.highwater.coordinator.Level;
+import io.highwater.watermark.Level;
 
 /**
  * How far one entity of a partition is behind the command processor at one level: its watermark,

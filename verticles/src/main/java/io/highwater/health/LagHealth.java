@@ -1,6 +1,6 @@
 package io.highwater.health;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

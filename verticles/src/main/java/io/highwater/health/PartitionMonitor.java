@@ -1,8 +1,8 @@
 package io.highwater.health;
 
-import io.highwater.cluster.PartitionId;
-import io.highwater.coordinator.Level;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.partition.PartitionId;
+import io.highwater.watermark.Level;
+import io.highwater.watermark.PartitionConsistency;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;

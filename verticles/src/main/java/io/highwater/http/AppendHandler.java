@@ -1,7 +1,7 @@
 package io.highwater.http;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.cp.AppendRequest;
 import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;

@@ -1,7 +1,7 @@
 package io.highwater.http;
 
 import io.highwater.apps.AppRegistry;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.cluster.Partitioner;
 import io.highwater.config.AppConfig;
 import io.highwater.event.BatchParser;

@@ -1,11 +1,11 @@
 package io.highwater.http;
 
 import io.highwater.apps.AppDeployer;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
 import io.highwater.config.ViewConfig;
 import io.highwater.coordinator.ConsistencyWatch;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.watermark.PartitionConsistency;
 import io.highwater.event.BatchParser;
 import io.highwater.event.InvalidInputException;
 import io.highwater.storage.AppDefinitions;

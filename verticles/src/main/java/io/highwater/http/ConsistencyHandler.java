@@ -1,8 +1,8 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.watermark.PartitionConsistency;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -6,7 +6,7 @@ import io.highwater.auth.AccessRules;
 import io.highwater.auth.AuthKey;
 import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.ClusterView;
-import io.highwater.cluster.OwnedPartitions;
+import io.highwater.partition.OwnedPartitions;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencyWatch;

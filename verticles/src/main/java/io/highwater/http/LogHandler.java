@@ -1,6 +1,6 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;

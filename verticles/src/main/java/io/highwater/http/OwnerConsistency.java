@@ -1,10 +1,10 @@
 package io.highwater.http;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.coordinator.ConsistencySource;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.watermark.PartitionConsistency;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package io.highwater.http;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,6 +1,6 @@
 package io.highwater.http;
 
-import io.highwater.coordinator.Level;
+import io.highwater.watermark.Level;
 import io.highwater.event.JsonText;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;

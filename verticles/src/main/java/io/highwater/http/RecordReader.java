@@ -1,9 +1,9 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.coordinator.ConsistencyWatch;
-import io.highwater.coordinator.Level;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.watermark.Level;
+import io.highwater.watermark.PartitionConsistency;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.FrozenJson;
 import io.highwater.storage.RecordState;

@@ -1,8 +1,8 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.HighwaterConfig;
-import io.highwater.coordinator.Level;
+import io.highwater.watermark.Level;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
 import io.highwater.event.BatchParser;

@@ -1,7 +1,7 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.partition.PartitionId;
+import io.highwater.watermark.PartitionConsistency;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,14 +1,14 @@
 package io.highwater.http;
 
 import io.highwater.actualizer.CachedView;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.ViewConfig;
 import io.highwater.coordinator.ConsistencyWatch;
-import io.highwater.coordinator.Level;
-import io.highwater.coordinator.PartitionConsistency;
+import io.highwater.watermark.Level;
+import io.highwater.watermark.PartitionConsistency;
 import io.highwater.keys.KeyRing;
 import io.highwater.storage.ViewCache;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewStore;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.Future;

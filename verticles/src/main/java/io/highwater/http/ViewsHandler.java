@@ -1,12 +1,12 @@
 package io.highwater.http;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
 import io.highwater.config.ViewConfig;
-import io.highwater.coordinator.Level;
-import io.highwater.storage.ViewKey;
+import io.highwater.watermark.Level;
+import io.highwater.partition.ViewKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

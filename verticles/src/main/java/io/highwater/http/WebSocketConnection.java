@@ -87,7 +87,7 @@ final class WebSocketConnection {
   }
 
   /** An await or a watch reads the workspace's watermarks: the token must grant read on it. */
-  private boolean permitted(String id, io.highwater.cluster.PartitionId partition, String workspace) {
+  private boolean permitted(String id, io.highwater.partition.PartitionId partition, String workspace) {
     Scope scope = Scope.workspace(Role.READ, partition.app(), workspace);
     if (identity.permit(scope)) {
       return true;

@@ -1,8 +1,8 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
-import io.highwater.coordinator.PartitionConsistency;
-import io.highwater.coordinator.Watermark;
+import io.highwater.partition.PartitionId;
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import io.vertx.core.json.JsonObject;
 
 /** The server-to-client frames of {@code GET /v1/ws}, exactly as {@code API.md} spells them. */

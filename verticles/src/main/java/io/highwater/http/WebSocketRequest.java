@@ -1,7 +1,7 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
-import io.highwater.coordinator.Level;
+import io.highwater.partition.PartitionId;
+import io.highwater.watermark.Level;
 import java.util.List;
 
 /** A validated client message of {@code GET /v1/ws}. */

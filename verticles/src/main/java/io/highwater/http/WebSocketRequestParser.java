@@ -1,11 +1,11 @@
 package io.highwater.http;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.cluster.Partitioner;
 import io.highwater.apps.AppRegistry;
 import io.highwater.config.AppConfig;
 import io.highwater.config.HighwaterConfig;
-import io.highwater.coordinator.Level;
+import io.highwater.watermark.Level;
 import io.highwater.event.BatchParser;
 import io.highwater.event.InvalidInputException;
 import io.highwater.event.JsonText;

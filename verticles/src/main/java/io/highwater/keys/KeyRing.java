@@ -1,7 +1,7 @@
 package io.highwater.keys;
 
 import io.highwater.cluster.Addresses;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.event.Trigger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

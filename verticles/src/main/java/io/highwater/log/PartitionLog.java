@@ -1,6 +1,6 @@
 package io.highwater.log;
 
-import io.highwater.cluster.Ownership;
+import io.highwater.partition.Ownership;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
 

@@ -1,6 +1,6 @@
 package io.highwater.metrics;
 
-import io.highwater.coordinator.Level;
+import io.highwater.watermark.Level;
 import io.highwater.health.PartitionMonitor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -1,7 +1,7 @@
 package io.highwater.storage;
 
-import io.highwater.cluster.OwnedPartitions;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;

@@ -1,7 +1,7 @@
 package io.highwater.storage;
 
-import io.highwater.cluster.OwnedPartitions;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.PartitionId;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.highwater.storage;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.event.AggregateKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;

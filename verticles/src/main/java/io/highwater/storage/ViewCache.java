@@ -1,6 +1,7 @@
 package io.highwater.storage;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.ViewKey;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 

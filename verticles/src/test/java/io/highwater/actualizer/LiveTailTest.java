@@ -2,7 +2,7 @@ package io.highwater.actualizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.highwater.cp.GroupProjected;
+import io.highwater.partition.GroupProjected;
 import io.highwater.event.Effect;
 import io.highwater.event.Event;
 import io.highwater.event.StoredEvent;

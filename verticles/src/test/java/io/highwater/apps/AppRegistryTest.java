@@ -2,7 +2,7 @@ package io.highwater.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.highwater.cluster;
 
+import io.highwater.partition.PartitionId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;

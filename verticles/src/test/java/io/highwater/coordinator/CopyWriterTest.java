@@ -1,11 +1,13 @@
 package io.highwater.coordinator;
 
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.highwater.cluster.HazelcastSetup;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.ConfigLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

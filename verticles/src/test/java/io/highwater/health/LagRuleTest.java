@@ -3,7 +3,7 @@ package io.highwater.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.highwater.coordinator.Level;
+import io.highwater.watermark.Level;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package io.highwater.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.highwater.cluster.PartitionId;
-import io.highwater.coordinator.Level;
-import io.highwater.coordinator.PartitionConsistency;
-import io.highwater.coordinator.Watermark;
+import io.highwater.partition.PartitionId;
+import io.highwater.watermark.Level;
+import io.highwater.watermark.PartitionConsistency;
+import io.highwater.watermark.Watermark;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -9,7 +9,7 @@ import io.highwater.auth.Grant;
 import io.highwater.auth.TokenMinter;
 import io.highwater.cluster.Addresses;
 import io.highwater.cluster.Partitioner;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.highwater.cp.AppendRequest;
 import io.highwater.cp.Outcome;
 import io.highwater.event.Batch;

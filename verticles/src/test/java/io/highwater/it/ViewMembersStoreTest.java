@@ -2,14 +2,14 @@ package io.highwater.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.highwater.cluster.OwnedPartitions;
-import io.highwater.cluster.Ownership;
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownership;
+import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
 import io.highwater.storage.Catalog;
 import io.highwater.storage.Database;
 import io.highwater.storage.Members;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewStore;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.Vertx;

@@ -1,8 +1,9 @@
 package io.highwater.storage;
 
+import io.highwater.partition.ViewKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.highwater.cluster.PartitionId;
+import io.highwater.partition.PartitionId;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

@@ -18,7 +18,7 @@ import io.highwater.projector.Projector;
 import io.highwater.projector.ViewReader;
 import io.highwater.storage.Members;
 import io.highwater.storage.RecordState;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

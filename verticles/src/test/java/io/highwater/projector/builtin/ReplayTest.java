@@ -13,7 +13,7 @@ import io.highwater.event.StoredEvent;
 import io.highwater.event.Trigger;
 import io.highwater.event.Action;
 import io.highwater.projector.ProjectedEvent;
-import io.highwater.storage.ViewKey;
+import io.highwater.partition.ViewKey;
 import io.highwater.storage.ViewValue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.highwater.cp;
+package io.highwater.partition;
 
 import io.highwater.projector.ProjectedEvent;
 import java.util.List;

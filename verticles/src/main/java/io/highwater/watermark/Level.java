@@ -1,4 +1,4 @@
-package io.highwater.coordinator;
+package io.highwater.watermark;
 
 import java.util.Locale;
 import java.util.Optional;

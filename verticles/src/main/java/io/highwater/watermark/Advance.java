@@ -1,4 +1,4 @@
-package io.highwater.coordinator;
+package io.highwater.watermark;
 
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package io.highwater.cluster;
+package io.highwater.partition;
 
 /** One app partition: the unit of ordering, ownership and consistency tracking. */
 public record PartitionId(String app, int partition) {

@@ -1,6 +1,5 @@
-package io.highwater.cp;
+package io.highwater.partition;
 
-import io.highwater.storage.ViewKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

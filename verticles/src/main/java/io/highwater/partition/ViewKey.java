@@ -1,4 +1,4 @@
-package io.highwater.storage;
+package io.highwater.partition;
 
 import io.vertx.core.shareddata.Shareable;
 

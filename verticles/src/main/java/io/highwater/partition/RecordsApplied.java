@@ -1,4 +1,4 @@
-package io.highwater.cp;
+package io.highwater.partition;
 
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;

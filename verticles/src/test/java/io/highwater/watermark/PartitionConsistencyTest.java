@@ -1,5 +1,6 @@
-package io.highwater.coordinator;
+package io.highwater.watermark;
 
+import io.highwater.coordinator.ConsistencyMergePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.highwater.cluster;
+package io.highwater.partition;
 
 import io.vertx.core.json.JsonObject;
 
