@@ -12,6 +12,7 @@ import io.highwater.auth.AuthKey;
 import io.highwater.cluster.Deployments;
 import io.highwater.partition.OwnedPartitions;
 import io.highwater.partition.Ownership;
+import io.highwater.partition.Ownerships;
 import io.highwater.cluster.PartitionHost;
 import io.highwater.partition.PartitionId;
 import io.highwater.config.AppConfig;
@@ -112,23 +113,25 @@ final class NodePartitions implements PartitionHost {
     forgetMemory(partition, app.views().keySet());
     CoordinatorClient coordinator = new CoordinatorClient(vertx.eventBus(), partition, ownership.epoch());
     RecordsCache cache = new RecordsCache(vertx, partition);
+    // Every write of this run is made under this ownership's epoch, never a later one's.
+    Ownerships fence = owned.pinnedTo(ownership);
     Running run = new Running(ownership, coordinator, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
     running.put(partition, run);
     Future<String> deployed = deployments.deploy(ownership, new CoordinatorVerticle(partition, ownership.epoch(), consistency,
             health.monitor(partition, app.entities()), health, metrics, config.health().checkIntervalMs()))
-        .compose(id -> deployments.deploy(ownership, new RecordsActualizerVerticle(partition, cache, new RecordStore(pool, owned),
+        .compose(id -> deployments.deploy(ownership, new RecordsActualizerVerticle(partition, cache, new RecordStore(pool, fence),
             coordinator, config.records(), config.faults(), metrics.flushes(partition.app(), PartitionConsistency.RECORDS))));
     for (ViewDefinition view : views) {
-      SyncView sync = view.sync() ? syncView(partition, view) : null;
+      SyncView sync = view.sync() ? syncView(ownership, view) : null;
       if (sync != null) {
         run.syncViews().add(sync);
       }
-      deployed = deployed.compose(id -> deployments.deploy(ownership, actualizer(partition, view, coordinator, sync, ViewStart.WITH_PARTITION))
+      deployed = deployed.compose(id -> deployments.deploy(ownership, actualizer(ownership, view, coordinator, sync, ViewStart.WITH_PARTITION))
           .onSuccess(viewId -> run.views().put(view.name(), new RunningView(view.config(), viewId, sync))));
     }
     return deployed
-        .compose(id -> deployments.deploy(ownership, new CommandProcessorVerticle(partition, new EventLog(pool, owned),
-            new RecordStore(pool, owned), cache, coordinator, run.syncViews(), config.commandProcessor(), config.faults(), keyRing,
+        .compose(id -> deployments.deploy(ownership, new CommandProcessorVerticle(partition, new EventLog(pool, fence),
+            new RecordStore(pool, fence), cache, coordinator, run.syncViews(), config.commandProcessor(), config.faults(), keyRing,
             metrics.groupEvents(partition.app()), authKey)))
         .compose(id -> deployments.deploy(ownership, new CacheReadVerticle(ownership, config, apps, pool, owned, keyRing, authKey)))
         .<Void>mapEmpty()
@@ -164,9 +167,9 @@ final class NodePartitions implements PartitionHost {
   private Future<Void> addView(PartitionId partition, Running run, ViewDefinition view) {
     LOG.info("View {} added to {}: building it beside the live views", view.name(), partition);
     new ViewCache(vertx, partition, view.name()).clear();
-    SyncView sync = view.sync() ? syncView(partition, view) : null;
+    SyncView sync = view.sync() ? syncView(run.ownership(), view) : null;
     ViewStart how = sync == null ? ViewStart.addedAsync() : ViewStart.addedSync(sync, run.syncViews());
-    return deployments.deploy(run.ownership(), actualizer(partition, view, run.coordinator(), sync, how))
+    return deployments.deploy(run.ownership(), actualizer(run.ownership(), view, run.coordinator(), sync, how))
         .onSuccess(id -> run.views().put(view.name(), new RunningView(view.config(), id, sync)))
         .mapEmpty();
   }
@@ -198,17 +201,20 @@ final class NodePartitions implements PartitionHost {
     });
   }
 
-  private SyncView syncView(PartitionId partition, ViewDefinition view) {
+  private SyncView syncView(Ownership ownership, ViewDefinition view) {
+    PartitionId partition = ownership.partition();
     ViewCache viewCache = new ViewCache(vertx, partition, view.name());
-    return new SyncView(view, new CachedView(partition, view.name(), viewCache, new ViewStore(pool, owned)), keyRing);
+    return new SyncView(view, new CachedView(partition, view.name(), viewCache, new ViewStore(pool, owned.pinnedTo(ownership))), keyRing);
   }
 
-  private ViewActualizerVerticle actualizer(PartitionId partition, ViewDefinition view, CoordinatorClient coordinator, SyncView sync,
+  private ViewActualizerVerticle actualizer(Ownership ownership, ViewDefinition view, CoordinatorClient coordinator, SyncView sync,
       ViewStart how) {
-    return new ViewActualizerVerticle(partition, view, new EventLog(pool, owned), new RecordStore(pool, owned), new ViewStore(pool, owned),
+    PartitionId partition = ownership.partition();
+    Ownerships fence = owned.pinnedTo(ownership);
+    return new ViewActualizerVerticle(partition, view, new EventLog(pool, fence), new RecordStore(pool, fence), new ViewStore(pool, fence),
         new ViewCache(vertx, partition, view.name()), coordinator, config.views(), config.faults(),
         metrics.flushes(partition.app(), view.config().entity()), keyRing, sync,
-        new SkippedEvents(pool, owned), how, authKey);
+        new SkippedEvents(pool, fence), how, authKey);
   }
 
   private void forgetMemory(PartitionId partition, Collection<String> views) {

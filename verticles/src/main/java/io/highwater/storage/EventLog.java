@@ -1,6 +1,6 @@
 package io.highwater.storage;
 
-import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownerships;
 import io.highwater.partition.PartitionId;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
@@ -190,9 +190,9 @@ public final class EventLog {
   private static final String BODY_BYTES = "coalesce(e.body_bytes, pg_column_size(e.body))";
 
   private final Pool pool;
-  private final OwnedPartitions owned;
+  private final Ownerships owned;
 
-  public EventLog(Pool pool, OwnedPartitions owned) {
+  public EventLog(Pool pool, Ownerships owned) {
     this.pool = pool;
     this.owned = owned;
   }

@@ -1,6 +1,6 @@
 package io.highwater.storage;
 
-import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownerships;
 import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -43,14 +43,14 @@ public final class FencedException extends RuntimeException {
   }
 
   /** The epoch this node writes the partition under, or a failure if it does not own it. */
-  static long epoch(OwnedPartitions owned, PartitionId partition) {
+  static long epoch(Ownerships owned, PartitionId partition) {
     return owned.get(partition)
         .orElseThrow(() -> new FencedException(partition, 0, "this node does not own partition " + partition))
         .epoch();
   }
 
   /** Runs a fenced write, turning PostgreSQL's refusal into a {@link FencedException}. */
-  static <T> Future<T> write(OwnedPartitions owned, PartitionId partition, java.util.function.LongFunction<Future<T>> write) {
+  static <T> Future<T> write(Ownerships owned, PartitionId partition, java.util.function.LongFunction<Future<T>> write) {
     long epoch;
     try {
       epoch = epoch(owned, partition);

@@ -1,6 +1,6 @@
 package io.highwater.storage;
 
-import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownerships;
 import io.highwater.partition.PartitionId;
 import io.highwater.event.Aggregate;
 import io.highwater.event.AggregateKey;
@@ -48,9 +48,9 @@ public final class RecordStore {
       "SELECT offs FROM checkpoints WHERE app = $1 AND partition = $2 AND entity = $3";
 
   private final Pool pool;
-  private final OwnedPartitions owned;
+  private final Ownerships owned;
 
-  public RecordStore(Pool pool, OwnedPartitions owned) {
+  public RecordStore(Pool pool, Ownerships owned) {
     this.pool = pool;
     this.owned = owned;
   }

@@ -1,6 +1,6 @@
 package io.highwater.storage;
 
-import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownerships;
 import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -26,9 +26,9 @@ public final class SkippedEvents {
       SELECT offs, error, skipped_at FROM view_skipped_events WHERE app = $1 AND partition = $2 AND view = $3 ORDER BY offs""";
 
   private final Pool pool;
-  private final OwnedPartitions owned;
+  private final Ownerships owned;
 
-  public SkippedEvents(Pool pool, OwnedPartitions owned) {
+  public SkippedEvents(Pool pool, Ownerships owned) {
     this.pool = pool;
     this.owned = owned;
   }

@@ -1,7 +1,7 @@
 package io.highwater.storage;
 
 import io.highwater.partition.ViewKey;
-import io.highwater.partition.OwnedPartitions;
+import io.highwater.partition.Ownerships;
 import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -67,9 +67,9 @@ public final class ViewStore {
       ON CONFLICT (app, partition, entity) DO UPDATE SET offs = excluded.offs""";
 
   private final Pool pool;
-  private final OwnedPartitions owned;
+  private final Ownerships owned;
 
-  public ViewStore(Pool pool, OwnedPartitions owned) {
+  public ViewStore(Pool pool, Ownerships owned) {
     this.pool = pool;
     this.owned = owned;
   }

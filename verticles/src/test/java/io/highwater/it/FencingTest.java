@@ -135,6 +135,32 @@ class FencingTest {
     assertThat(count("SELECT count(*) FROM events")).isEqualTo(1);
   }
 
+  /**
+   * A writer keeps the epoch it started under: once its node has lost the partition and claimed it
+   * again, a writer left from the first ownership is refused, not lent the newer epoch.
+   */
+  @Test
+  void aWriterFromAnEarlierOwnershipIsRefusedAfterItsNodeClaimsThePartitionAgain() {
+    catalog.heartbeat("node-a", "127.0.0.1:1").await();
+    OwnedPartitions a = new OwnedPartitions();
+    Ownership first = claim(a, "node-a");
+    EventLog leftOver = new EventLog(db.pool(), a.pinnedTo(first));
+    RecordStore leftOverRecords = new RecordStore(db.pool(), a.pinnedTo(first));
+    leftOver.append(P0, List.of(event(1, "a-1")), List.of(), List.of(), java.util.Map.of()).await();
+
+    catalog.release(P0, "node-a", first.epoch()).await();
+    a.remove(P0);
+    assertFenced(() -> leftOver.append(P0, List.of(event(2, "a-2")), List.of(), List.of(), java.util.Map.of()).await());
+    Ownership again = claim(a, "node-a");
+    assertThat(again.epoch()).isEqualTo(2);
+
+    assertFenced(() -> leftOver.append(P0, List.of(event(2, "a-2")), List.of(), List.of(), java.util.Map.of()).await());
+    assertFenced(() -> leftOverRecords.flush(P0, "records", Map.of(record("x"), state()), 1).await());
+    new EventLog(db.pool(), a.pinnedTo(again)).append(P0, List.of(event(2, "a-2b")), List.of(), List.of(), java.util.Map.of()).await();
+    assertThat(count("SELECT count(*) FROM events")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM records")).isZero();
+  }
+
   @Test
   void aNodeThatDoesNotOwnThePartitionIsRefusedBeforeAnyRoundTrip() {
     assertFenced(() -> new EventLog(db.pool(), new OwnedPartitions()).append(P0, List.of(event(1, "x")), List.of(), List.of(), java.util.Map.of()).await());
