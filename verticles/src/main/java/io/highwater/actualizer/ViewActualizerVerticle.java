@@ -251,8 +251,12 @@ public final class ViewActualizerVerticle extends VerticleBase {
    */
   private Future<Void> joinCommandProcessor(ViewStart.Join join) {
     swapping = true;
-    return vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold")
-        .compose(held -> idle.future())
+    ProcessorHold[] hold = {null};
+    return ProcessorHold.take(vertx, partition)
+        .compose(h -> {
+          hold[0] = h;
+          return idle.future();
+        })
         .compose(v -> drainLive())
         .compose(v -> Future.join(following.stream().map(MessageConsumer::unregister).toList()))
         .compose(v -> {
@@ -260,13 +264,14 @@ public final class ViewActualizerVerticle extends VerticleBase {
           return takeFromCommandProcessor();
         })
         .compose(v -> coordinator.commitCacheConsistency(entity(), live.position()))
+        .compose(v -> hold[0].confirm())
         .<Void>map(v -> {
           join.into().add(join.view());
           return null;
         })
         .eventually(() -> {
           swapping = false;
-          release(true);
+          release(hold[0]);
           return Future.succeededFuture();
         });
   }
@@ -346,14 +351,15 @@ public final class ViewActualizerVerticle extends VerticleBase {
    */
   private void catchUpSync() {
     idle = Promise.promise();
-    boolean[] held = {false};
+    ProcessorHold[] hold = {null};
     pages()
-        .compose(v -> vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold"))
+        .compose(v -> ProcessorHold.take(vertx, partition))
         .compose(h -> {
-          held[0] = true;
+          hold[0] = h;
           cpHeard = Long.MAX_VALUE;
           return pages();
         })
+        .compose(v -> hold[0].confirm())
         .compose(v -> {
           if (live.position() >= fault.offset()) {
             syncView.resume();
@@ -361,9 +367,7 @@ public final class ViewActualizerVerticle extends VerticleBase {
           return recovered();
         })
         .eventually(() -> {
-          if (held[0]) {
-            release();
-          }
+          release(hold[0]);
           return Future.succeededFuture();
         })
         .recover(e -> {
@@ -577,14 +581,18 @@ public final class ViewActualizerVerticle extends VerticleBase {
   private void swap() {
     ViewTrack old = live;
     swapping = true;
-    Future<?> held = view.sync()
-        ? vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold")
-        : Future.succeededFuture();
-    held.compose(h -> idle.future())
+    ProcessorHold[] hold = {null};
+    Future<ProcessorHold> held = view.sync() ? ProcessorHold.take(vertx, partition) : Future.succeededFuture();
+    held.compose(h -> {
+          hold[0] = h;
+          return idle.future();
+        })
         .compose(v -> drainCopy())
         .compose(v -> copy.flushNow())
         .compose(v -> copy.pause())
         .compose(v -> old.pause())
+        // A sync view's copy is complete only if the processor has stood still since the hold.
+        .compose(v -> hold[0] == null ? Future.succeededFuture() : hold[0].confirm())
         .compose(v -> store.replace(partition, view.name(), copyName(), copy.position()))
         .onSuccess(v -> {
           cache.clear();
@@ -596,26 +604,21 @@ public final class ViewActualizerVerticle extends VerticleBase {
           swapping = false;
           LOG.info("View {} of {} rebuilt up to offset {} and swapped in", view.name(), partition, position);
           coordinator.commit(new Advance(0, Map.of(entity(), position), Map.of(entity(), position), Map.of(entity(), noteNow(new JsonObject()))))
-              .onComplete(done -> catchUp().onComplete(caughtUp -> release()));
+              .onComplete(done -> catchUp().onComplete(caughtUp -> release(hold[0])));
         })
         .onFailure(e -> {
           old.resume();
           swapping = false;
-          release();
+          release(hold[0]);
           abandonRebuild(e);
           catchUp();
         });
   }
 
-  /** Lets a held command processor take appends again. */
-  private void release() {
-    release(view.sync());
-  }
-
-  private void release(boolean held) {
-    if (held) {
-      vertx.eventBus().request(Addresses.commandProcessorHold(partition), "resume")
-          .onFailure(e -> LOG.warn("Could not resume the command processor of {}; its hold expires by itself", partition, e));
+  /** Lets a held command processor take appends again (null: it was not held). */
+  private void release(ProcessorHold hold) {
+    if (hold != null) {
+      hold.release().onFailure(e -> LOG.warn("Could not resume the command processor of {}; its hold expires by itself", partition, e));
     }
   }
 

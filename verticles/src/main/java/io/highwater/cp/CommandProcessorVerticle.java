@@ -167,23 +167,38 @@ public final class CommandProcessorVerticle extends VerticleBase {
   }
 
   /**
-   * "hold": answers once no group is in flight, and starts no new one until "resume" (or until
-   * the hold expires, so a holder that died cannot stop the partition for good).
+   * "hold": answers once no group is in flight, and starts no new one until "resume". A holder
+   * renews its hold ("renew", answered "held", or "released" if it has expired) well within
+   * {@code requestTimeoutMs}, after which an unrenewed hold expires, so a holder that died cannot
+   * stop the partition for good, while one at work keeps it for as long as it needs.
    */
   private void onHold(Message<String> message) {
-    if ("resume".equals(message.body())) {
-      resume();
-      message.reply("resumed");
-      return;
+    switch (message.body()) {
+      case "resume" -> {
+        resume();
+        message.reply("resumed");
+      }
+      case "renew" -> {
+        if (held) {
+          expireHoldLater();
+        }
+        message.reply(held ? "held" : "released");
+      }
+      default -> {
+        held = true;
+        expireHoldLater();
+        Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
+        idle.onComplete(done -> message.reply("held"));
+      }
     }
-    held = true;
+  }
+
+  private void expireHoldLater() {
     vertx.cancelTimer(holdTimerId);
     holdTimerId = vertx.setTimer(config.requestTimeoutMs(), t -> {
       LOG.warn("Hold on {} expired; taking appends again", partition);
       resume();
     });
-    Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
-    idle.onComplete(done -> message.reply("held"));
   }
 
   private void resume() {
