@@ -33,7 +33,7 @@ final class Opener {
     Set<TriggerKey> triggers = new LinkedHashSet<>();
     events.stream().filter(e -> e.event().isAction())
         .forEach(e -> Sealing.triggers(e.event().action().patch().sealed()).forEach(t -> triggers.add(new TriggerKey(e.ws(), t))));
-    return keyRing.keys(partition, triggers).map(keys -> {
+    return keyRing.keysForReading(partition, triggers).map(keys -> {
       List<JsonObject> opened = new ArrayList<>(events.size());
       events.forEach(e -> opened.add(open(e, keys)));
       return opened;
@@ -48,7 +48,7 @@ final class Opener {
   Future<Sealing.Opened> state(PartitionId partition, String ws, RecordState record) {
     Set<TriggerKey> triggers = new LinkedHashSet<>();
     Sealing.triggers(record.sealed()).forEach(t -> triggers.add(new TriggerKey(ws, t)));
-    return keyRing.keys(partition, triggers)
+    return keyRing.keysForReading(partition, triggers)
         .map(keys -> Sealing.open(record.state(), record.sealed(), t -> keys.get(new TriggerKey(ws, t))));
   }
 

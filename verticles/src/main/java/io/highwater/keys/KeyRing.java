@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -32,6 +33,13 @@ public final class KeyRing {
         WHERE k.app = $1 AND k.partition = $2 AND k.ws = t.ws AND k.trigger_type = t.trigger_type AND k.trigger_id = t.trigger_id
         OFFSET 0) k""";
 
+  /**
+   * How long a reader trusts a key in memory before it asks PostgreSQL again whether it lives: a
+   * node that missed the announcement of its destruction (a lost publish, a node apart from the
+   * cluster) stops opening its values this soon after all.
+   */
+  public static final long RECHECK_MS = 1_000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final MasterKey master;
@@ -42,11 +50,14 @@ public final class KeyRing {
     this.master = master;
   }
 
+  /** A key in memory, and when PostgreSQL last said it lives. */
+  private record Held(DataKey key, long checkedAtMillis) implements Shareable {}
+
   public MasterKey master() {
     return master;
   }
 
-  private LocalMap<TriggerKey, DataKey> cache(PartitionId partition) {
+  private LocalMap<TriggerKey, Held> cache(PartitionId partition) {
     return vertx.sharedData().getLocalMap("highwater.keys." + partition.key());
   }
 
@@ -58,15 +69,31 @@ public final class KeyRing {
     return vertx.sharedData().getLocalMap("highwater.keys.destroyed." + partition.key());
   }
 
-  /** The living keys among these triggers. */
+  /**
+   * The living keys among these triggers, for the partition's own writers (its command processor
+   * and actualizers): on the partition's owner, which destroys its keys itself, memory is first-hand.
+   */
   public Future<Map<TriggerKey, DataKey>> keys(PartitionId partition, Collection<TriggerKey> triggers) {
+    return lookup(partition, triggers, Long.MAX_VALUE);
+  }
+
+  /**
+   * The living keys among these triggers, for readers on any node: a key held longer than
+   * {@link #RECHECK_MS} is looked up again, and one PostgreSQL no longer has is forgotten here.
+   */
+  public Future<Map<TriggerKey, DataKey>> keysForReading(PartitionId partition, Collection<TriggerKey> triggers) {
+    return lookup(partition, triggers, RECHECK_MS);
+  }
+
+  private Future<Map<TriggerKey, DataKey>> lookup(PartitionId partition, Collection<TriggerKey> triggers, long maxAgeMs) {
     Map<TriggerKey, DataKey> found = new HashMap<>();
     List<TriggerKey> misses = new ArrayList<>();
-    LocalMap<TriggerKey, DataKey> cache = cache(partition);
+    LocalMap<TriggerKey, Held> cache = cache(partition);
+    long now = System.currentTimeMillis();
     for (TriggerKey trigger : triggers) {
-      DataKey key = cache.get(trigger);
-      if (key != null) {
-        found.put(trigger, key);
+      Held held = cache.get(trigger);
+      if (held != null && now - held.checkedAtMillis() < maxAgeMs) {
+        found.put(trigger, held.key());
       } else {
         misses.add(trigger);
       }
@@ -80,15 +107,19 @@ public final class KeyRing {
         misses.stream().map(t -> t.trigger().id()).toArray(String[]::new));
     return pool.preparedQuery(FIND).execute(params).map(rows -> {
       LocalMap<TriggerKey, Boolean> destroyed = destroyed(partition);
+      long checkedAt = System.currentTimeMillis();
       for (Row row : rows) {
         TriggerKey trigger = new TriggerKey(row.getString(0), new Trigger(row.getString(1), row.getString(2)));
         if (destroyed.containsKey(trigger)) {
           continue;
         }
         DataKey key = master.unwrap(row.getBuffer(3).getBytes());
-        cache.put(trigger, key);
+        cache.put(trigger, new Held(key, checkedAt));
         found.put(trigger, key);
       }
+      // Held here, gone from PostgreSQL: destroyed, whether or not this node heard of it. (Only
+      // dropped: a key its command processor has just made is in PostgreSQL once its group commits.)
+      misses.stream().filter(t -> !found.containsKey(t)).forEach(cache::remove);
       return found;
     });
   }
@@ -96,7 +127,7 @@ public final class KeyRing {
   /** Remembers a key the command processor just created (its row commits with the events). */
   public void remember(PartitionId partition, TriggerKey trigger, DataKey key) {
     destroyed(partition).remove(trigger);
-    cache(partition).put(trigger, key);
+    cache(partition).put(trigger, new Held(key, System.currentTimeMillis()));
   }
 
   /** Drops a key from memory only: the next lookup asks PostgreSQL, which knows whether it lives. */

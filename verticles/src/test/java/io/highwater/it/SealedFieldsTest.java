@@ -2,6 +2,7 @@ package io.highwater.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.highwater.keys.KeyRing;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -228,6 +229,34 @@ class SealedFieldsTest {
     HttpResponse<Buffer> r = append(new JsonObject().put("baseOffset", 0).put("events", new JsonArray().add(event)));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
     assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith(field + ":");
+  }
+
+  /**
+   * A node trusts a key in memory for {@link KeyRing#RECHECK_MS} at most: one destroyed without this
+   * node hearing of it (the owner's announcement lost) stops opening its values soon after all.
+   */
+  @Test
+  void a_key_destroyed_unannounced_stops_opening_values_within_its_recheck() throws Exception {
+    String no = "zq81mf03kd7vbb2";
+    HttpResponse<Buffer> stored = node.post("/v1/apps/shop/ws/unheard/events", new JsonObject().put("baseOffset", 0)
+        .put("events", new JsonArray().add(receipt(31, no, 5, 31))));
+    assertThat(stored.statusCode()).as(stored.bodyAsString()).isEqualTo(200);
+    long offset = stored.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+    String path = "/aggregates/receipt/31?consistentAt=" + offset + "&level=storage";
+    assertThat(read("unheard", path).getJsonObject("state").getString("no")).isEqualTo(no);
+
+    // The fault: the key's row is gone, and no node was told.
+    TestDatabase.execute(pgUrl, "DELETE FROM data_keys WHERE ws = 'unheard' AND trigger_id = '31'");
+    long deadline = System.nanoTime() + java.time.Duration.ofMillis(KeyRing.RECHECK_MS + 4_000).toNanos();
+    JsonObject state = read("unheard", path);
+    while (state.getJsonObject("state").containsKey("no") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      state = read("unheard", path);
+    }
+    assertThat(state.getJsonObject("state")).isEqualTo(new JsonObject().put("total", 5));
+    assertThat(state.getJsonArray("expired").getList()).containsExactly("no");
+    JsonObject atCache = read("unheard", "/aggregates/receipt/31?consistentAt=" + offset + "&level=cache");
+    assertThat(atCache.getJsonObject("state").containsKey("no")).as("nor at cache: %s", atCache).isFalse();
   }
 
   @Test
