@@ -75,6 +75,7 @@ public final class Highwater {
   private final OwnershipVerticle ownership;
   private final String httpDeployment;
   private final HighwaterMetrics metrics;
+  private Future<Void> stopped;
 
   private Highwater(Vertx vertx, Optional<EmbeddedPostgres> embedded, int httpPort, Deployed deployed, HighwaterMetrics metrics) {
     this.vertx = vertx;
@@ -254,9 +255,16 @@ public final class Highwater {
    * The one way a node stops, in this order: it stops taking requests (and answers those it took);
    * drains, flushes and hands over every partition it owns (so its next owner need not wait for this
    * node's lease to end); leaves the cluster; and stops the embedded database last, which every step
-   * before needs.
+   * before needs. Stopping a stopped node answers the first stop's outcome.
    */
-  public Future<Void> stop() {
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      stopped = stopNow();
+    }
+    return stopped;
+  }
+
+  private Future<Void> stopNow() {
     // A future of no context: the steps after vertx.close() must not wait for its closed event loops.
     Promise<Void> served = Promise.promise();
     vertx.undeploy(httpDeployment).onComplete(ar -> served.complete());
