@@ -20,6 +20,7 @@ import io.highwater.config.HighwaterConfig;
 import io.highwater.coordinator.ConsistencyMap;
 import io.highwater.cp.AppendRequest;
 import io.highwater.partition.GroupProjected;
+import io.highwater.partition.Hold;
 import io.highwater.cp.Outcome;
 import io.highwater.cp.OutcomeJson;
 import io.highwater.partition.RecordsApplied;
@@ -240,6 +241,8 @@ public final class Highwater {
     eventBus.registerDefaultCodec(RecordsApplied.class,
         new LocalFirstCodec<>("highwater.records.applied", RecordsApplied::toJson, RecordsApplied::fromJson));
     eventBus.registerDefaultCodec(GroupProjected.class, LocalFirstCodec.localOnly("highwater.group.projected"));
+    eventBus.registerDefaultCodec(Hold.class, LocalFirstCodec.localOnly("highwater.cp.hold"));
+    eventBus.registerDefaultCodec(Hold.State.class, LocalFirstCodec.localOnly("highwater.cp.hold.state"));
   }
 
   public int httpPort() {

@@ -3,7 +3,7 @@ package io.highwater.projector;
 import java.util.Set;
 
 /**
- * Keeps one view (seed 002): a function of an event, the state it may read, and the intents it
+ * Keeps one view: a function of an event, the state it may read, and the intents it
  * emits. The runtime calls {@link #reads} first, loads those view keys, then {@link #project}.
  * Implementations must be deterministic: an event projected twice must emit the same intents.
  */

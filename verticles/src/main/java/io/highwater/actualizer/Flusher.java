@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The second phase of the two-phase write (seed 001): collects the keys changed in a cache, and
+ * The second phase of the two-phase write: collects the keys changed in a cache, and
  * flushes their current values to storage in bundles, with the offset every applied event up to
  * which they reflect; then removes what it flushed from the cache and reports the storage offset.
  * Use it from one Vert.x context.

@@ -1,6 +1,7 @@
 package io.highwater.actualizer;
 
 import io.highwater.cluster.Addresses;
+import io.highwater.partition.Hold;
 import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +31,7 @@ final class ProcessorHold {
 
   /** Holds the partition's command processor: completes once no group of it is in flight. */
   static Future<ProcessorHold> take(Vertx vertx, PartitionId partition) {
-    return vertx.eventBus().request(Addresses.commandProcessorHold(partition), "hold").map(held -> new ProcessorHold(vertx, partition));
+    return vertx.eventBus().request(Addresses.commandProcessorHold(partition), Hold.HOLD).map(held -> new ProcessorHold(vertx, partition));
   }
 
   /** Fails with {@link HoldLost} if the processor has taken appends since the hold was taken. */
@@ -44,11 +45,11 @@ final class ProcessorHold {
   /** Lets the processor take appends again. */
   Future<Void> release() {
     vertx.cancelTimer(timer);
-    return vertx.eventBus().request(address, "resume").mapEmpty();
+    return vertx.eventBus().request(address, Hold.RESUME).mapEmpty();
   }
 
   private Future<Boolean> renew() {
-    return vertx.eventBus().<String>request(address, "renew").map(reply -> "held".equals(reply.body()));
+    return vertx.eventBus().<Hold.State>request(address, Hold.RENEW).map(reply -> reply.body() == Hold.State.HELD);
   }
 
   /** The processor's hold expired while its holder was still at work. */

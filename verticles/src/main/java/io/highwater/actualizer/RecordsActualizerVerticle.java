@@ -19,7 +19,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Map;
 
 /**
- * The records actualizer of one app partition (seed 001): flushes the records the command processor
+ * The records actualizer of one app partition: flushes the records the command processor
  * put in the cache to PostgreSQL in bundles, removes what it flushed from the cache, and only then
  * reports the records' storage watermark, so the watermark never over-claims.
  */

@@ -6,7 +6,7 @@ import io.highwater.watermark.Watermark;
 import io.vertx.core.Future;
 
 /**
- * The consistency coordinator of one app partition (seed 000): fed by the command processor (its
+ * The consistency coordinator of one app partition: fed by the command processor (its
  * offset, records cache consistency) and the actualizers (cache and storage consistency of views
  * and records); asked by any processor.
  */
@@ -15,10 +15,6 @@ public interface ConsistencyCoordinator {
   Future<PartitionConsistency> commitCacheConsistency(String entity, long offset);
 
   Future<PartitionConsistency> commitStorageConsistency(String entity, long offset);
-
-  Future<Watermark> entityConsistency(String entity);
-
-  Future<PartitionConsistency> commitCpOffset(long offset);
 
   Future<Long> cpOffset();
 

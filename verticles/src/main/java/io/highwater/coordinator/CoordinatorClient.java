@@ -38,16 +38,6 @@ public final class CoordinatorClient implements ConsistencyCoordinator {
   }
 
   @Override
-  public Future<Watermark> entityConsistency(String entity) {
-    return current().map(state -> state.entity(entity));
-  }
-
-  @Override
-  public Future<PartitionConsistency> commitCpOffset(long offset) {
-    return commit(Advance.cpOffset(offset));
-  }
-
-  @Override
   public Future<Long> cpOffset() {
     return current().map(PartitionConsistency::cpOffset);
   }

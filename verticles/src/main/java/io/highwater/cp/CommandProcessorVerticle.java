@@ -7,6 +7,7 @@ import io.highwater.auth.Role;
 import io.highwater.auth.Scope;
 import io.highwater.auth.TokenVerifier;
 import io.highwater.cluster.Addresses;
+import io.highwater.partition.Hold;
 import io.highwater.partition.PartitionId;
 import io.highwater.config.FaultHook;
 import io.highwater.config.HighwaterConfig;
@@ -44,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command processor of one app partition (seed 000, 001): the only writer of its log. Batches
+ * The command processor of one app partition: the only writer of its log. Batches
  * that arrive while a commit is in flight wait and are committed together in the next statement
  * (group commit), each still atomic and conflict-checked in arrival order. After the commit it
  * applies the records to the cache, tells the records actualizer, and reports its offset and the
@@ -115,7 +116,7 @@ public final class CommandProcessorVerticle extends VerticleBase {
         .compose(checkpoint -> catchUp(checkpoint, true))
         .compose(v -> {
           LOG.info("Command processor {} recovered at offset {}", partition, nextOffset - 1);
-          vertx.eventBus().<String>localConsumer(Addresses.commandProcessorHold(partition), this::onHold);
+          vertx.eventBus().<Hold>localConsumer(Addresses.commandProcessorHold(partition), this::onHold);
           consumer = vertx.eventBus().consumer(Addresses.commandProcessor(partition), this::onAppend);
           return consumer.completion();
         });
@@ -167,28 +168,28 @@ public final class CommandProcessorVerticle extends VerticleBase {
   }
 
   /**
-   * "hold": answers once no group is in flight, and starts no new one until "resume". A holder
-   * renews its hold ("renew", answered "held", or "released" if it has expired) well within
+   * {@link Hold#HOLD}: answers once no group is in flight, and starts no new one until
+   * {@link Hold#RESUME}. A holder renews its hold ({@link Hold#RENEW}) well within
    * {@code requestTimeoutMs}, after which an unrenewed hold expires, so a holder that died cannot
    * stop the partition for good, while one at work keeps it for as long as it needs.
    */
-  private void onHold(Message<String> message) {
+  private void onHold(Message<Hold> message) {
     switch (message.body()) {
-      case "resume" -> {
+      case RESUME -> {
         resume();
-        message.reply("resumed");
+        message.reply(Hold.State.RELEASED);
       }
-      case "renew" -> {
+      case RENEW -> {
         if (held) {
           expireHoldLater();
         }
-        message.reply(held ? "held" : "released");
+        message.reply(held ? Hold.State.HELD : Hold.State.RELEASED);
       }
-      default -> {
+      case HOLD -> {
         held = true;
         expireHoldLater();
         Future<Void> idle = committing ? groupDone.future() : Future.succeededFuture();
-        idle.onComplete(done -> message.reply("held"));
+        idle.onComplete(done -> message.reply(Hold.State.HELD));
       }
     }
   }

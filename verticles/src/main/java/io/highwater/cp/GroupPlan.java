@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Decides, in arrival order, what becomes of each batch of a group that will be committed in one
- * transaction: idempotent repeats, offsets beyond the log, conflicts (coherence's {@code rebase!}),
+ * transaction: idempotent repeats, offsets beyond the log, conflicts,
  * and the gapless offsets of what is accepted. Pure: the log's answers come in through
  * {@link History}.
  */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A conflict-checked batch (coherence's {@code rebase!}): the events, the offset the caller had
+ * A conflict-checked batch: the events, the offset the caller had
  * seen when it decided, and the stored offsets it declares resolved. {@code dry} checks without
  * storing.
  */

@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 
 /**
- * The owner node's in-memory records of one partition (App-Storage's cache in seed 001), in a
+ * The owner node's in-memory records of one partition, in a
  * Vert.x shared local map so the command processor, the records actualizer and the readers of the
  * node share it. Only the command processor puts; only the records actualizer removes, and only a
  * value it has flushed.

@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
 
 /**
- * A view key's value and {@code offs}, the offset of the last event that changed it (seed 001's
- * Offs field: a write at an offset already applied is skipped, which makes writes idempotent).
+ * A view key's value and {@code offs}, the offset of the last event that changed it (a write at an
+ * offset already applied is skipped, which makes writes idempotent).
  * The value is {@code whole} (stored as one row), or {@code members} for a per-member view (one
  * row per member); both are null once the key was deleted. Immutable: never mutate {@code whole}.
  */

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * One report to the coordinator: any of the command processor's offset, cache offsets and storage
  * offsets per entity, and entities' status notes, made under the epoch of the reporter's ownership.
- * The seed's commit calls are each one of these. Offsets only ever raise what the coordinator holds;
- * a status note replaces the entity's last one (an empty note clears it).
+ * Each of the coordinator's commit calls is one of these. Offsets only ever raise what the
+ * coordinator holds; a status note replaces the entity's last one (an empty note clears it).
  */
 public record Advance(long cpOffset, Map<String, Long> cache, Map<String, Long> storage, Map<String, String> status, long epoch)
     implements Serializable {

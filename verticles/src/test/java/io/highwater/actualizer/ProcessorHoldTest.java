@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.highwater.cluster.Addresses;
 import io.highwater.it.TestDatabase;
 import io.highwater.it.TestNode;
+import io.highwater.partition.Hold;
 import io.highwater.partition.PartitionId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,14 +71,14 @@ class ProcessorHoldTest {
   void anUnrenewedHoldExpiresAndAnEndedOneFailsItsConfirmation() throws Exception {
     Vertx vertx = node.highwater().vertx();
     String address = Addresses.commandProcessorHold(partition);
-    await(vertx.eventBus().request(address, "hold"));
+    await(vertx.eventBus().request(address, Hold.HOLD));
     Thread.sleep(2 * EXPIRY_MS);
-    assertThat(await(vertx.eventBus().<String>request(address, "renew")).body()).isEqualTo("released");
+    assertThat(await(vertx.eventBus().<Hold.State>request(address, Hold.RENEW)).body()).isEqualTo(Hold.State.RELEASED);
     assertThat(node.append(WS, batch(0, book("after-expiry"))).statusCode()).isEqualTo(200);
 
     // The fault: the processor lets go of a hold whose holder is still at work.
     ProcessorHold hold = await(ProcessorHold.take(vertx, partition));
-    await(vertx.eventBus().request(address, "resume"));
+    await(vertx.eventBus().request(address, Hold.RESUME));
     assertThatThrownBy(() -> await(hold.confirm())).hasCauseInstanceOf(ProcessorHold.HoldLost.class);
     await(hold.release());
   }

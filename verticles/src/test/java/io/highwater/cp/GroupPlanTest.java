@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link GroupPlan} with {@link History} and {@link Outcome}: coherence's {@code rebase!} as the
+ * {@link GroupPlan} with {@link History} and {@link Outcome}: the conflict rule as the
  * wire contract (API.md, "Append") states it. An action conflicts with a stored event whose offset
  * is > baseOffset and not resolved, when that event is an action on the same aggregate, or an
  * effect whose trigger is linked to an action on that aggregate.
@@ -204,8 +204,8 @@ class GroupPlanTest {
     }
 
     /**
-     * coherence's walkthrough passes 1 to {@code rebase!} for Bob; in API.md's terms (baseOffset is
-     * the newest offset seen, conflicts are offsets > baseOffset) Bob had seen nothing: base 0.
+     * In API.md's terms (baseOffset is the newest offset seen, conflicts are offsets > baseOffset)
+     * Bob had seen nothing: base 0.
      */
     @Test
     void bobConflictsWithAlicesNeuromancer() {

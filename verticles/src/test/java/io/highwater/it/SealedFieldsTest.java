@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * coherence's receipts walkthrough (seed 003) with sealed card numbers: readable while their key
+ * A shop's receipts with sealed card numbers: readable while their key
  * lives, gone everywhere once a key-expired effect destroys it, and never stored in plain.
  */
 class SealedFieldsTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** coherence's walkthrough (seed 003) over HTTP, against a real node, PostgreSQL and Hazelcast. */
+/** The bookstore walkthrough (two clients, a conflict, a rebase) over HTTP, against a real node, PostgreSQL and Hazelcast. */
 class WalkthroughTest {
 
   @TempDir
