@@ -43,9 +43,7 @@ class ProcessorHoldTest {
   @BeforeAll
   static void start() {
     node = TestNode.start(dir, TestDatabase.fresh(), Map.of("HIGHWATER_COMMAND_PROCESSOR_REQUEST_TIMEOUT_MS", String.valueOf(EXPIRY_MS)));
-    CRC32 crc = new CRC32();
-    crc.update(WS.getBytes(StandardCharsets.UTF_8));
-    partition = new PartitionId("bookstore", (int) (crc.getValue() % 4));
+    partition = partitionOf(WS);
   }
 
   @AfterAll
@@ -81,6 +79,74 @@ class ProcessorHoldTest {
     await(vertx.eventBus().request(address, Hold.RESUME));
     assertThatThrownBy(() -> await(hold.confirm())).hasCauseInstanceOf(ProcessorHold.HoldLost.class);
     await(hold.release());
+  }
+
+  /**
+   * The fault: something resumes the processor while a sync view's rebuild holds it. The swap finds
+   * out before it replaces the view and fails visibly; the live view keeps every acknowledged append,
+   * and a rebuild without the fault then succeeds with the same value.
+   */
+  @Test
+  void aRebuildWhoseHoldEndsEarlyFailsVisiblyAndLosesNoAppend() throws Exception {
+    Vertx vertx = node.highwater().vertx();
+    String ws = "hold-rebuild";
+    long last = 0;
+    for (int i = 0; i < 20; i++) {
+      last = offsetOf(node.append(ws, batch(0, genre("r-" + i))));
+    }
+    String address = Addresses.commandProcessorHold(partitionOf(ws));
+    long spam = vertx.setPeriodic(2, t -> vertx.eventBus().request(address, Hold.RESUME));
+    int acknowledged = 20;
+    try {
+      assertThat(node.post("/v1/apps/bookstore/views/genre_counts/rebuild", new JsonObject()).statusCode()).isEqualTo(202);
+      JsonObject failed = null;
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (failed == null && System.nanoTime() < deadline) {
+        last = offsetOf(node.append(ws, batch(0, genre("r-" + acknowledged++))));
+        JsonObject rebuild = genreCounts(ws).getJsonObject("rebuild");
+        failed = rebuild != null && "failed".equals(rebuild.getString("status")) ? rebuild : null;
+      }
+      assertThat(failed).as("the rebuild failed visibly").isNotNull();
+      assertThat(failed.getString("error")).contains("expired");
+    } finally {
+      vertx.cancelTimer(spam);
+    }
+    assertThat(sfCount(ws, last)).as("every acknowledged append counted").isEqualTo(acknowledged);
+
+    assertThat(node.post("/v1/apps/bookstore/views/genre_counts/rebuild", new JsonObject()).statusCode()).isEqualTo(202);
+    long more = offsetOf(node.append(ws, batch(0, genre("r-" + acknowledged++))));
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (genreCounts(ws).containsKey("rebuild") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(genreCounts(ws).containsKey("rebuild")).as("the rebuild without the fault is done: %s", genreCounts(ws)).isFalse();
+    assertThat(sfCount(ws, more)).isEqualTo(acknowledged);
+  }
+
+  private static JsonObject genre(String id) {
+    return action("alice", "book", id, new JsonObject().put("genre", "sf"));
+  }
+
+  private static long offsetOf(HttpResponse<Buffer> appended) {
+    assertThat(appended.statusCode()).as(appended.bodyAsString()).isEqualTo(200);
+    return appended.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getLong("offset");
+  }
+
+  private static JsonObject genreCounts(String ws) {
+    return node.get("/v1/apps/bookstore/partitions/" + partitionOf(ws).partition() + "/consistency").bodyAsJsonObject()
+        .getJsonObject("entities").getJsonObject("view:genre_counts");
+  }
+
+  private static int sfCount(String ws, long at) {
+    HttpResponse<Buffer> read = node.get("/v1/apps/bookstore/ws/" + ws + "/views/genre_counts/sf?consistentAt=" + at + "&level=storage");
+    assertThat(read.statusCode()).as(read.bodyAsString()).isEqualTo(200);
+    return read.bodyAsJsonObject().getJsonObject("value").getInteger("count");
+  }
+
+  private static PartitionId partitionOf(String ws) {
+    CRC32 crc = new CRC32();
+    crc.update(ws.getBytes(StandardCharsets.UTF_8));
+    return new PartitionId("bookstore", (int) (crc.getValue() % 4));
   }
 
   private static JsonObject book(String id) {
